@@ -1,0 +1,666 @@
+"""The partnerships domain: organizations, people, collaborations, fairs, agreements."""
+import unicodedata
+import re
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Count, Max, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+def normalize_name(value):
+    """Fold case, accents, punctuation and spacing so near-identical names compare equal."""
+    decomposed = unicodedata.normalize("NFKD", value or "")
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(re.sub(r"[^\w\s]", " ", stripped.casefold()).split())
+
+
+class SourceDocument(models.Model):
+    """A seed document (press release or web page) that records were taken from."""
+
+    class Kind(models.TextChoices):
+        PRESS_RELEASE = "press_release", _("Press release")
+        WEB_PAGE = "web_page", _("Web page")
+
+    file_name = models.CharField(_("file name"), max_length=200, unique=True)
+    title = models.CharField(_("title"), max_length=300)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    publisher = models.CharField(_("publisher"), max_length=200, blank=True)
+    published_on = models.DateField(
+        _("published on"), null=True, blank=True, help_text=_("Empty when the document gives no date.")
+    )
+
+    class Meta:
+        ordering = ["file_name"]
+        verbose_name = _("source document")
+        verbose_name_plural = _("source documents")
+
+    def __str__(self):
+        return self.title
+
+
+class Tracked(models.Model):
+    """Provenance and synthetic marking shared by the records seeds and generators create."""
+
+    sources = models.ManyToManyField(
+        SourceDocument,
+        blank=True,
+        related_name="+",
+        verbose_name=_("sources"),
+        help_text=_("Seed documents this record was taken from."),
+    )
+    is_synthetic = models.BooleanField(
+        _("synthetic"),
+        default=False,
+        help_text=_("Generated demo or benchmark data, not a real record."),
+    )
+
+    class Meta:
+        abstract = True
+
+
+class Sector(models.Model):
+    """An industry or activity sector (health, energy, construction…)."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("sector")
+        verbose_name_plural = _("sectors")
+
+    def __str__(self):
+        return self.name
+
+
+class Program(models.Model):
+    """A program of the institute that organizations take part in."""
+
+    name = models.CharField(_("name"), max_length=150, unique=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("program")
+        verbose_name_plural = _("programs")
+
+    def __str__(self):
+        return self.name
+
+
+class ResearchArea(models.Model):
+    """A research topic a collaboration works on."""
+
+    name = models.CharField(_("name"), max_length=150, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("research area")
+        verbose_name_plural = _("research areas")
+
+    def __str__(self):
+        return self.name
+
+
+class OrganizationQuerySet(models.QuerySet):
+    def partners(self):
+        """Organizations with an active partnership."""
+        return self.filter(status=Organization.Status.PARTNER)
+
+    def real(self):
+        """Organizations that are not generated demo data."""
+        return self.filter(is_synthetic=False)
+
+    def with_engagement(self):
+        """Annotate contact, interaction and active-collaboration counts and the last interaction."""
+        return self.annotate(
+            contact_count=Count("contacts", distinct=True),
+            interaction_count=Count("interactions", distinct=True),
+            active_collaboration_count=Count(
+                "collaborations",
+                filter=Q(collaborations__status="active"),
+                distinct=True,
+            ),
+            last_interaction_on=Max("interactions__occurred_on"),
+        )
+
+
+class Organization(Tracked):
+    """A partner, prospect or former partner — or the institute itself."""
+
+    class Kind(models.TextChoices):
+        INDUSTRY = "industry", _("Industry company")
+        STARTUP = "startup", _("Startup")
+        GOVERNMENT = "government", _("Government agency")
+        NON_PROFIT = "non_profit", _("Non-profit")
+        ACADEMIC = "academic", _("Academic institution")
+        HOME = "home", _("Home institute")
+
+    class Status(models.TextChoices):
+        PARTNER = "partner", _("Partner")
+        PROSPECT = "prospect", _("Prospect")
+        FORMER = "former", _("Former partner")
+        AFFILIATED = "affiliated", _("Affiliated institution")
+        NONE = "none", _("No partnership")
+
+    name = models.CharField(_("name"), max_length=200, help_text=_("Official name, as the organization writes it."))
+    name_key = models.CharField(
+        _("name key"),
+        max_length=200,
+        unique=True,
+        editable=False,
+        help_text=_("The name without case, accents or punctuation; keeps names unique."),
+    )
+    short_name = models.CharField(
+        _("short name"), max_length=50, blank=True, help_text=_("Acronym or usual short name, e.g. IREQ.")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    sectors = models.ManyToManyField(Sector, blank=True, related_name="organizations", verbose_name=_("sectors"))
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    country = models.CharField(_("country"), max_length=100, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    description = models.TextField(_("description"), blank=True)
+    employee_count = models.PositiveIntegerField(
+        _("employees"), null=True, blank=True, help_text=_("Number of employees, when known.")
+    )
+    status = models.CharField(
+        _("partnership status"), max_length=20, choices=Status.choices, default=Status.PROSPECT
+    )
+    partner_since = models.PositiveSmallIntegerField(
+        _("partner since (year)"),
+        null=True,
+        blank=True,
+        help_text=_("Year the partnership began; empty when unknown."),
+    )
+    relationship_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="owned_organizations",
+        verbose_name=_("relationship owner"),
+        help_text=_("Staff member responsible for the relationship."),
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent organization"),
+        help_text=_("The organization this one belongs to, e.g. a department's agency."),
+    )
+    programs = models.ManyToManyField(
+        Program, blank=True, related_name="organizations", verbose_name=_("programs")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = OrganizationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(partner_since__isnull=True) | Q(partner_since__gte=1900),
+                name="organization_partner_since_plausible",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("admin:partners_organization_change", args=[self.pk])
+
+    def clean(self):
+        self.name_key = normalize_name(self.name)
+        if not self.name_key:
+            raise ValidationError({"name": _("Enter a name.")})
+        clash = Organization.objects.filter(name_key=self.name_key).exclude(pk=self.pk).first()
+        if clash is not None:
+            raise ValidationError(
+                {"name": _("“%(name)s” already exists; names may not differ only in case or accents.") % {"name": clash.name}}
+            )
+        if self.parent_id and self.parent_id == self.pk:
+            raise ValidationError({"parent": _("An organization cannot be its own parent.")})
+
+    def save(self, *args, **kwargs):
+        # The key is derived data, kept beside the name so the database enforces uniqueness.
+        self.name_key = normalize_name(self.name)
+        super().save(*args, **kwargs)
+
+
+class Contact(Tracked):
+    """A person at an organization (the institute's own people are contacts of the home institute)."""
+
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    title = models.CharField(_("title"), max_length=200, blank=True, help_text=_("Job title or role."))
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="contacts", verbose_name=_("organization")
+    )
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    is_primary = models.BooleanField(
+        _("primary contact"), default=False, help_text=_("The first person to reach at this organization.")
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+
+    def __str__(self):
+        return self.full_name
+
+    @property
+    def full_name(self):
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+class Collaboration(Tracked):
+    """A research collaboration, internship program or other joint work with partners."""
+
+    class Kind(models.TextChoices):
+        APPLIED_RESEARCH = "applied_research", _("Applied research")
+        ACADEMIC_RESEARCH = "academic_research", _("Academic research")
+        SHORT_TERM = "short_term", _("Short-term targeted intervention")
+        INTERNSHIP = "internship", _("Internship")
+        CO_AUTHORED = "co_authored", _("Co-authored research")
+        WORKSHOP = "workshop", _("Workshop")
+        AI_FOR_HUMANITY = "ai_for_humanity", _("AI for Humanity project")
+        STARTUP_SUPPORT = "startup_support", _("Startup support")
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        ACTIVE = "active", _("Active")
+        COMPLETED = "completed", _("Completed")
+        ON_HOLD = "on_hold", _("On hold")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    title = models.CharField(_("title"), max_length=300)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    organizations = models.ManyToManyField(
+        Organization,
+        through="CollaborationPartner",
+        related_name="collaborations",
+        verbose_name=_("partner organizations"),
+    )
+    start_year = models.PositiveSmallIntegerField(
+        _("start year"), null=True, blank=True, help_text=_("When only the year is known.")
+    )
+    start_on = models.DateField(_("start"), null=True, blank=True, help_text=_("Empty when unknown."))
+    end_on = models.DateField(_("end"), null=True, blank=True, help_text=_("Empty when unknown or ongoing."))
+    summary = models.TextField(_("summary"), blank=True)
+    objectives = models.TextField(_("objectives"), blank=True)
+    outcomes = models.TextField(_("outcomes"), blank=True)
+    research_areas = models.ManyToManyField(
+        ResearchArea, blank=True, related_name="collaborations", verbose_name=_("research areas")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("collaboration")
+        verbose_name_plural = _("collaborations")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start_on__isnull=True) | Q(end_on__isnull=True) | Q(end_on__gte=models.F("start_on")),
+                name="collaboration_end_after_start",
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        if self.start_on and self.end_on and self.end_on < self.start_on:
+            raise ValidationError({"end_on": _("The end cannot be before the start.")})
+        if self.start_on and self.start_year and self.start_on.year != self.start_year:
+            raise ValidationError({"start_year": _("The start year does not match the start date.")})
+
+
+class CollaborationPartner(models.Model):
+    """An organization taking part in a collaboration; protects the organization from deletion."""
+
+    collaboration = models.ForeignKey(
+        Collaboration, on_delete=models.CASCADE, related_name="partner_links", verbose_name=_("collaboration")
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="collaboration_links", verbose_name=_("organization")
+    )
+
+    class Meta:
+        ordering = ["organization__name"]
+        verbose_name = _("partner organization")
+        verbose_name_plural = _("partner organizations")
+        constraints = [
+            models.UniqueConstraint(fields=["collaboration", "organization"], name="unique_collaboration_partner")
+        ]
+
+    def __str__(self):
+        return f"{self.organization} – {self.collaboration}"
+
+
+class Participant(models.Model):
+    """A person taking part in a collaboration, with their role."""
+
+    collaboration = models.ForeignKey(
+        Collaboration, on_delete=models.CASCADE, related_name="participants", verbose_name=_("collaboration")
+    )
+    contact = models.ForeignKey(
+        Contact, on_delete=models.PROTECT, related_name="participations", verbose_name=_("person")
+    )
+    role = models.CharField(_("role"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["contact__last_name", "contact__first_name"]
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+        constraints = [
+            models.UniqueConstraint(fields=["collaboration", "contact"], name="unique_collaboration_participant")
+        ]
+
+    def __str__(self):
+        return f"{self.contact} ({self.role})" if self.role else str(self.contact)
+
+
+class EventSeries(Tracked):
+    """A recurring event of the institute: fairs, symposium, reading groups."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    frequency = models.CharField(_("frequency"), max_length=100, blank=True, help_text=_("e.g. twice a year."))
+    partner_exclusive = models.BooleanField(_("exclusive to partners"), default=False)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("event series")
+        verbose_name_plural = _("event series")
+
+    def __str__(self):
+        return self.name
+
+
+class InternshipFair(Tracked):
+    """One edition of the partner-exclusive job and internship fair."""
+
+    class Season(models.TextChoices):
+        WINTER = "winter", _("Winter")
+        SPRING = "spring", _("Spring")
+        SUMMER = "summer", _("Summer")
+        FALL = "fall", _("Fall")
+
+    series = models.ForeignKey(
+        EventSeries, on_delete=models.PROTECT, related_name="editions", verbose_name=_("series")
+    )
+    name = models.CharField(_("name"), max_length=200, unique=True, help_text=_("e.g. Fall 2026 fair."))
+    season = models.CharField(_("season"), max_length=10, choices=Season.choices, blank=True)
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    held_on = models.DateField(_("held on"), null=True, blank=True)
+    location = models.CharField(_("location"), max_length=200, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    organizations = models.ManyToManyField(
+        Organization, through="FairParticipation", related_name="fairs", verbose_name=_("organizations")
+    )
+
+    class Meta:
+        ordering = ["-held_on", "-year", "name"]
+        verbose_name = _("internship fair")
+        verbose_name_plural = _("internship fairs")
+
+    def __str__(self):
+        return self.name
+
+
+class FairParticipation(Tracked):
+    """A partner's registration at a fair edition, the positions it offered and what came of it."""
+
+    class Status(models.TextChoices):
+        INVITED = "invited", _("Invited")
+        REGISTERED = "registered", _("Registered")
+        ATTENDED = "attended", _("Attended")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    fair = models.ForeignKey(
+        InternshipFair, on_delete=models.CASCADE, related_name="participations", verbose_name=_("fair")
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="fair_participations", verbose_name=_("organization")
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.INVITED)
+    internships_offered = models.PositiveIntegerField(_("internships offered"), default=0)
+    full_time_offered = models.PositiveIntegerField(_("full-time positions offered"), default=0)
+    interns_hired = models.PositiveIntegerField(_("interns hired"), default=0)
+    converted_full_time = models.PositiveIntegerField(
+        _("converted to full-time"), default=0, help_text=_("Interns later hired full-time.")
+    )
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        ordering = ["fair", "organization__name"]
+        verbose_name = _("fair participation")
+        verbose_name_plural = _("fair participations")
+        constraints = [
+            models.UniqueConstraint(fields=["fair", "organization"], name="unique_fair_participation")
+        ]
+
+    def __str__(self):
+        return f"{self.organization} @ {self.fair}"
+
+    def clean(self):
+        if self.converted_full_time > self.interns_hired:
+            raise ValidationError(
+                {"converted_full_time": _("Cannot convert more interns than were hired.")}
+            )
+
+
+class InteractionQuerySet(models.QuerySet):
+    def open_follow_ups(self):
+        """Interactions with a follow-up date that is not done yet."""
+        return self.filter(follow_up_on__isnull=False, follow_up_done=False)
+
+    def overdue(self, day=None):
+        """Open follow-ups due before ``day`` (today by default)."""
+        return self.open_follow_ups().filter(follow_up_on__lt=day or timezone.localdate())
+
+
+class Interaction(Tracked):
+    """One logged touch with a partner: a meeting, call, email, event, visit or note."""
+
+    class Kind(models.TextChoices):
+        MEETING = "meeting", _("Meeting")
+        CALL = "call", _("Call")
+        EMAIL = "email", _("Email")
+        EVENT = "event", _("Event")
+        VISIT = "visit", _("Visit")
+        NOTE = "note", _("Note")
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="interactions", verbose_name=_("organization")
+    )
+    occurred_on = models.DateField(_("date"), default=timezone.localdate)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    subject = models.CharField(_("subject"), max_length=300)
+    notes = models.TextField(_("notes"), blank=True)
+    contacts = models.ManyToManyField(
+        Contact, blank=True, related_name="interactions", verbose_name=_("contacts involved")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="interactions",
+        verbose_name=_("author"),
+    )
+    follow_up_on = models.DateField(_("follow up on"), null=True, blank=True)
+    follow_up_done = models.BooleanField(_("follow-up done"), default=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = InteractionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-occurred_on", "-created_at"]
+        verbose_name = _("interaction")
+        verbose_name_plural = _("interactions")
+        indexes = [
+            models.Index(fields=["organization", "-occurred_on"], name="interaction_org_date"),
+            models.Index(fields=["author", "follow_up_done", "follow_up_on"], name="interaction_follow_up"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(follow_up_on__isnull=True) | Q(follow_up_on__gte=models.F("occurred_on")),
+                name="interaction_follow_up_after_occurrence",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.occurred_on} {self.get_kind_display()}: {self.subject}"
+
+    def clean(self):
+        if self.follow_up_on and self.occurred_on and self.follow_up_on < self.occurred_on:
+            raise ValidationError({"follow_up_on": _("The follow-up cannot be before the interaction.")})
+
+
+class Agreement(Tracked):
+    """A partnership agreement or its renewal."""
+
+    class Kind(models.TextChoices):
+        PARTNERSHIP = "partnership", _("Partnership agreement")
+        RENEWAL = "renewal", _("Renewal")
+        RESEARCH = "research", _("Research agreement")
+        FOUNDING = "founding", _("Founding partnership")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        ACTIVE = "active", _("Active")
+        RENEWED = "renewed", _("Renewed")
+        EXPIRED = "expired", _("Expired")
+        TERMINATED = "terminated", _("Terminated")
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="agreements", verbose_name=_("organization")
+    )
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    start_year = models.PositiveSmallIntegerField(
+        _("start year"), null=True, blank=True, help_text=_("When only the year is known.")
+    )
+    start_on = models.DateField(_("start"), null=True, blank=True)
+    end_on = models.DateField(_("end"), null=True, blank=True)
+    announced_on = models.DateField(_("announced on"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        ordering = ["organization__name", "-start_year", "-start_on"]
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start_on__isnull=True) | Q(end_on__isnull=True) | Q(end_on__gte=models.F("start_on")),
+                name="agreement_end_after_start",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.organization} – {self.get_kind_display()}"
+
+    def clean(self):
+        if self.start_on and self.end_on and self.end_on < self.start_on:
+            raise ValidationError({"end_on": _("The end cannot be before the start.")})
+        if self.start_on and self.start_year and self.start_on.year != self.start_year:
+            raise ValidationError({"start_year": _("The start year does not match the start date.")})
+
+
+class Publication(Tracked):
+    """A paper or workshop co-authored with partners."""
+
+    class Kind(models.TextChoices):
+        PAPER = "paper", _("Paper")
+        WORKSHOP = "workshop", _("Workshop")
+
+    title = models.CharField(_("title"), max_length=400)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.PAPER)
+    venue = models.CharField(_("venue"), max_length=200, blank=True)
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    collaboration = models.ForeignKey(
+        Collaboration,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="publications",
+        verbose_name=_("collaboration"),
+    )
+    organizations = models.ManyToManyField(
+        Organization, blank=True, related_name="publications", verbose_name=_("organizations")
+    )
+    authors = models.ManyToManyField(Contact, blank=True, related_name="publications", verbose_name=_("authors"))
+    url = models.URLField(_("link"), blank=True)
+
+    class Meta:
+        ordering = ["-year", "title"]
+        verbose_name = _("publication")
+        verbose_name_plural = _("publications")
+
+    def __str__(self):
+        return self.title
+
+
+class Figure(models.Model):
+    """A headline figure as a document stated it, on its date (not derived from our rows)."""
+
+    class Metric(models.TextChoices):
+        RESEARCHERS = "researchers", _("Researchers")
+        FACULTY = "faculty", _("Faculty members")
+        CIFAR_CHAIRS = "cifar_chairs", _("Canada CIFAR AI Chairs")
+        STUDENTS = "students", _("Students, interns and research assistants")
+        EVENT_PARTICIPANTS = "event_participants", _("Participants in training sessions and events")
+        PAPERS = "papers", _("Scientific articles published")
+        RESEARCH_PROJECTS = "research_projects", _("Research projects")
+        INDUSTRY_PARTNERS = "industry_partners", _("Industry partners")
+        STARTUPS_SUPPORTED = "startups_supported", _("AI startups supported")
+        CO_AUTHORED_PAPERS = "co_authored_papers", _("Papers co-authored with industry")
+        APPLIED_COLLABORATIONS = "applied_collaborations", _("Applied research collaborations with industry")
+        SHORT_TERM_INTERVENTIONS = "short_term_interventions", _("Short-term targeted interventions with SMEs")
+        MILA_STARTUPS = "mila_startups", _("Startups emerged from the ecosystem")
+        ENTREPRENEURIAL_PROJECTS = "entrepreneurial_projects", _("Entrepreneurial projects under development")
+
+    class Qualifier(models.TextChoices):
+        EXACT = "exact", _("exactly")
+        AT_LEAST = "at_least", _("more than")
+        ABOUT = "about", _("nearly")
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="figures", verbose_name=_("organization")
+    )
+    metric = models.CharField(_("metric"), max_length=40, choices=Metric.choices)
+    value = models.PositiveIntegerField(_("value"))
+    qualifier = models.CharField(_("qualifier"), max_length=20, choices=Qualifier.choices, default=Qualifier.EXACT)
+    period = models.CharField(
+        _("period"), max_length=100, blank=True, help_text=_("As the document says: “in 2019”, “in the past year”.")
+    )
+    source = models.ForeignKey(
+        SourceDocument, on_delete=models.PROTECT, related_name="figures", verbose_name=_("source")
+    )
+    stated_on = models.DateField(
+        _("stated on"), null=True, blank=True, help_text=_("Date of the statement; empty when the source is undated.")
+    )
+
+    class Meta:
+        ordering = ["metric", "-stated_on"]
+        verbose_name = _("headline figure")
+        verbose_name_plural = _("headline figures")
+
+    def __str__(self):
+        return f"{self.get_metric_display()}: {self.value}"
