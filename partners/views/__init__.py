@@ -1,0 +1,1 @@
+"""Staff-facing views, one module per area."""
