@@ -5,7 +5,8 @@ import re
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Max, Q
+from django.db.models import Exists, F, Func, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -115,17 +116,63 @@ class OrganizationQuerySet(models.QuerySet):
         return self.filter(is_synthetic=False)
 
     def with_engagement(self):
-        """Annotate contact, interaction and active-collaboration counts and the last interaction."""
+        """Annotate contact, interaction and active-collaboration counts and the last interaction.
+
+        Correlated subqueries, not joins: joining three to-many relations multiplies rows.
+        """
         return self.annotate(
-            contact_count=Count("contacts", distinct=True),
-            interaction_count=Count("interactions", distinct=True),
-            active_collaboration_count=Count(
-                "collaborations",
-                filter=Q(collaborations__status="active"),
-                distinct=True,
+            contact_count=_count_of(Contact.objects.filter(organization=OuterRef("pk"))),
+            interaction_count=_count_of(Interaction.objects.filter(organization=OuterRef("pk"))),
+            active_collaboration_count=_count_of(
+                CollaborationPartner.objects.filter(
+                    organization=OuterRef("pk"), collaboration__status=Collaboration.Status.ACTIVE
+                )
             ),
-            last_interaction_on=Max("interactions__occurred_on"),
+            last_interaction_on=Subquery(
+                Interaction.objects.filter(organization=OuterRef("pk"))
+                .order_by("-occurred_on")
+                .values("occurred_on")[:1]
+            ),
         )
+
+    def not_contacted_since(self, day):
+        """Organizations with no interaction on or after ``day`` (never contacted included)."""
+        return self.exclude(Exists(Interaction.objects.filter(organization=OuterRef("pk"), occurred_on__gte=day)))
+
+    def contacted_after(self, day):
+        """Organizations with an interaction after ``day``."""
+        return self.filter(Exists(Interaction.objects.filter(organization=OuterRef("pk"), occurred_on__gt=day)))
+
+    def with_active_collaboration(self, present=True):
+        """Organizations taking part (or, with ``present=False``, not) in an active collaboration."""
+        active = Exists(
+            CollaborationPartner.objects.filter(
+                organization=OuterRef("pk"), collaboration__status=Collaboration.Status.ACTIVE
+            )
+        )
+        return self.filter(active if present else ~active)
+
+    def took_part_in(self, fair):
+        """Organizations with a participation (any status) in ``fair``."""
+        return self.filter(Exists(FairParticipation.objects.filter(organization=OuterRef("pk"), fair=fair)))
+
+    def search(self, text):
+        """Name, acronym, or the name or email of one of its contacts."""
+        text = text.strip()
+        if not text:
+            return self
+        contacts = Contact.objects.filter(organization=OuterRef("pk")).filter(
+            Q(first_name__icontains=text) | Q(last_name__icontains=text) | Q(email__icontains=text)
+        )
+        return self.filter(Q(name__icontains=text) | Q(short_name__icontains=text) | Exists(contacts))
+
+
+def _count_of(queryset):
+    """A correlated COUNT(*) subquery that yields 0, not NULL, when nothing matches."""
+    return Coalesce(
+        Subquery(queryset.order_by().values("pk").annotate(n=Func(F("pk"), function="COUNT")).values("n")[:1]),
+        0,
+    )
 
 
 class Organization(Tracked):

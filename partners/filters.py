@@ -1,0 +1,92 @@
+"""FilterSets for the staff lists; the directory's is shared with the reports."""
+import django_filters
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from .models import InternshipFair, Organization, Program, Sector
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+def staff_users():
+    """People who can own relationships: active users, by name."""
+    return get_user_model().objects.filter(is_active=True).order_by("first_name", "last_name", "username")
+
+
+class OrganizationFilter(django_filters.FilterSet):
+    """The partner directory's filters; every one lives in the query string."""
+
+    q = django_filters.CharFilter(method="filter_q", label=_("Search"))
+    kind = django_filters.ChoiceFilter(choices=Organization.Kind.choices, label=_("Kind"))
+    sector = django_filters.ModelChoiceFilter(
+        field_name="sectors", queryset=Sector.objects.all(), label=_("Sector")
+    )
+    status = django_filters.ChoiceFilter(choices=Organization.Status.choices, label=_("Status"))
+    program = django_filters.ModelChoiceFilter(
+        field_name="programs", queryset=Program.objects.all(), label=_("Program")
+    )
+    owner = django_filters.ModelChoiceFilter(
+        field_name="relationship_owner", queryset=staff_users(), label=_("Relationship owner")
+    )
+    country = django_filters.CharFilter(field_name="country", lookup_expr="iexact", label=_("Country"))
+    city = django_filters.CharFilter(field_name="city", lookup_expr="icontains", label=_("City"))
+    partner_since_from = django_filters.NumberFilter(
+        field_name="partner_since", lookup_expr="gte", label=_("Partner since (from year)")
+    )
+    partner_since_to = django_filters.NumberFilter(
+        field_name="partner_since", lookup_expr="lte", label=_("Partner since (to year)")
+    )
+    last_interaction_after = django_filters.DateFilter(
+        method="filter_last_interaction_after", label=_("Last interaction after"), widget=DATE
+    )
+    last_interaction_before = django_filters.DateFilter(
+        method="filter_last_interaction_before", label=_("Last interaction before"), widget=DATE
+    )
+    active_collaboration = django_filters.BooleanFilter(
+        method="filter_active_collaboration",
+        label=_("Has an active collaboration"),
+        widget=forms.Select(choices=[("", _("Any")), ("true", _("Yes")), ("false", _("No"))]),
+    )
+    fair = django_filters.ModelChoiceFilter(
+        queryset=InternshipFair.objects.all(), method="filter_fair", label=_("Took part in fair")
+    )
+    sort = django_filters.OrderingFilter(
+        label=_("Sort by"),
+        fields=[
+            ("name", "name"),
+            ("kind", "kind"),
+            ("status", "status"),
+            ("partner_since", "partner_since"),
+            ("last_interaction_on", "last_interaction"),
+            ("interaction_count", "interactions"),
+        ],
+        field_labels={
+            "name": _("Name"),
+            "kind": _("Kind"),
+            "status": _("Status"),
+            "partner_since": _("Partner since"),
+            "last_interaction_on": _("Last interaction"),
+            "interaction_count": _("Interactions"),
+        },
+    )
+
+    class Meta:
+        model = Organization
+        fields = []
+
+    def filter_q(self, queryset, name, value):
+        return queryset.search(value)
+
+    def filter_last_interaction_after(self, queryset, name, value):
+        return queryset.contacted_after(value)
+
+    def filter_last_interaction_before(self, queryset, name, value):
+        # "Last interaction before D": nothing on or after D; never-contacted partners included.
+        return queryset.not_contacted_since(value)
+
+    def filter_active_collaboration(self, queryset, name, value):
+        return queryset.with_active_collaboration(present=value)
+
+    def filter_fair(self, queryset, name, value):
+        return queryset.took_part_in(value)
