@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from .models import InternshipFair, Organization, Program, Sector
+from .models import Collaboration, Contact, InternshipFair, Organization, Program, Sector
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -90,3 +90,44 @@ class OrganizationFilter(django_filters.FilterSet):
 
     def filter_fair(self, queryset, name, value):
         return queryset.took_part_in(value)
+
+
+class ContactFilter(django_filters.FilterSet):
+    """The contact list's filters."""
+
+    q = django_filters.CharFilter(method="filter_q", label=_("Search"))
+    organization = django_filters.ModelChoiceFilter(
+        queryset=Organization.objects.all(), label=_("Organization")
+    )
+    kind = django_filters.ChoiceFilter(
+        field_name="organization__kind", choices=Organization.Kind.choices, label=_("Organization kind")
+    )
+    is_primary = django_filters.BooleanFilter(
+        label=_("Primary contacts only"),
+        widget=forms.Select(choices=[("", _("Any")), ("true", _("Yes")), ("false", _("No"))]),
+    )
+
+    class Meta:
+        model = Contact
+        fields = []
+
+    def filter_q(self, queryset, name, value):
+        return queryset.search(value)
+
+
+class CollaborationFilter(django_filters.FilterSet):
+    """The collaboration list's filters."""
+
+    q = django_filters.CharFilter(method="filter_q", label=_("Search"))
+    kind = django_filters.ChoiceFilter(choices=Collaboration.Kind.choices, label=_("Kind"))
+    status = django_filters.ChoiceFilter(choices=Collaboration.Status.choices, label=_("Status"))
+    organization = django_filters.ModelChoiceFilter(
+        field_name="organizations", queryset=Organization.objects.all(), label=_("Partner organization")
+    )
+
+    class Meta:
+        model = Collaboration
+        fields = []
+
+    def filter_q(self, queryset, name, value):
+        return queryset.search(value)

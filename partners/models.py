@@ -5,8 +5,9 @@ import re
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, F, Func, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, F, Func, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce, Concat
+from django.db.models import Value
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -263,7 +264,7 @@ class Organization(Tracked):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("admin:partners_organization_change", args=[self.pk])
+        return reverse("partners:organization-detail", args=[self.pk])
 
     def clean(self):
         self.name_key = normalize_name(self.name)
@@ -281,6 +282,18 @@ class Organization(Tracked):
         # The key is derived data, kept beside the name so the database enforces uniqueness.
         self.name_key = normalize_name(self.name)
         super().save(*args, **kwargs)
+
+
+class ContactQuerySet(models.QuerySet):
+    def search(self, text):
+        """First or last name, full name, email or title."""
+        text = text.strip()
+        if not text:
+            return self
+        full_name = Concat("first_name", Value(" "), "last_name", output_field=models.CharField())
+        return self.alias(full_name=full_name).filter(
+            Q(full_name__icontains=text) | Q(email__icontains=text) | Q(title__icontains=text)
+        )
 
 
 class Contact(Tracked):
@@ -301,6 +314,8 @@ class Contact(Tracked):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    objects = ContactQuerySet.as_manager()
+
     class Meta:
         ordering = ["last_name", "first_name"]
         verbose_name = _("contact")
@@ -312,6 +327,18 @@ class Contact(Tracked):
     @property
     def full_name(self):
         return f"{self.first_name} {self.last_name}".strip()
+
+
+class CollaborationQuerySet(models.QuerySet):
+    def search(self, text):
+        """Title, summary or the name of a partner organization."""
+        text = text.strip()
+        if not text:
+            return self
+        partners = CollaborationPartner.objects.filter(collaboration=OuterRef("pk")).filter(
+            Q(organization__name__icontains=text) | Q(organization__short_name__icontains=text)
+        )
+        return self.filter(Q(title__icontains=text) | Q(summary__icontains=text) | Exists(partners))
 
 
 class Collaboration(Tracked):
@@ -356,6 +383,8 @@ class Collaboration(Tracked):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = CollaborationQuerySet.as_manager()
 
     class Meta:
         ordering = ["title"]
@@ -440,6 +469,24 @@ class EventSeries(Tracked):
         return self.name
 
 
+class InternshipFairQuerySet(models.QuerySet):
+    def upcoming(self, day=None):
+        """Editions held on ``day`` (today by default) or later, soonest first."""
+        return self.filter(held_on__gte=day or timezone.localdate()).order_by("held_on")
+
+    def with_outcomes(self):
+        """Annotate participation counts by status, positions offered and placements."""
+        participations = "participations__"
+        return self.annotate(
+            registered_count=Count(participations + "pk", filter=Q(**{participations + "status__in": ["registered", "attended"]})),
+            attended_count=Count(participations + "pk", filter=Q(**{participations + "status": "attended"})),
+            internships_offered=Coalesce(Sum(participations + "internships_offered"), 0),
+            full_time_offered=Coalesce(Sum(participations + "full_time_offered"), 0),
+            interns_hired=Coalesce(Sum(participations + "interns_hired"), 0),
+            converted_full_time=Coalesce(Sum(participations + "converted_full_time"), 0),
+        )
+
+
 class InternshipFair(Tracked):
     """One edition of the partner-exclusive job and internship fair."""
 
@@ -461,6 +508,8 @@ class InternshipFair(Tracked):
     organizations = models.ManyToManyField(
         Organization, through="FairParticipation", related_name="fairs", verbose_name=_("organizations")
     )
+
+    objects = InternshipFairQuerySet.as_manager()
 
     class Meta:
         ordering = ["-held_on", "-year", "name"]
@@ -580,6 +629,14 @@ class Interaction(Tracked):
             raise ValidationError({"follow_up_on": _("The follow-up cannot be before the interaction.")})
 
 
+class AgreementQuerySet(models.QuerySet):
+    def ending_between(self, start, end):
+        """Agreements still in force whose end date falls between ``start`` and ``end``, soonest first."""
+        return self.filter(
+            end_on__gte=start, end_on__lte=end, status__in=[Agreement.Status.ACTIVE, Agreement.Status.DRAFT]
+        ).order_by("end_on")
+
+
 class Agreement(Tracked):
     """A partnership agreement or its renewal."""
 
@@ -608,6 +665,8 @@ class Agreement(Tracked):
     end_on = models.DateField(_("end"), null=True, blank=True)
     announced_on = models.DateField(_("announced on"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+
+    objects = AgreementQuerySet.as_manager()
 
     class Meta:
         ordering = ["organization__name", "-start_year", "-start_on"]

@@ -1,0 +1,144 @@
+"""Staff-page forms: validation only; the views hand cleaned data to services."""
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import (
+    Collaboration,
+    Contact,
+    FairParticipation,
+    Interaction,
+    Organization,
+    Participant,
+)
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class InteractionForm(forms.ModelForm):
+    """Log or edit a touch with one organization; contacts are limited to its people."""
+
+    class Meta:
+        model = Interaction
+        fields = ["kind", "occurred_on", "subject", "notes", "contacts", "follow_up_on"]
+        widgets = {
+            "occurred_on": DATE,
+            "follow_up_on": DATE,
+            "notes": forms.Textarea(attrs={"rows": 3}),
+            "contacts": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.organization = organization
+        self.fields["contacts"].queryset = organization.contacts.all()
+        self.fields["occurred_on"].initial = timezone.localdate
+        self.fields["follow_up_on"].help_text = _("Optional: when to get back to them.")
+
+
+class OrganizationForm(forms.ModelForm):
+    class Meta:
+        model = Organization
+        fields = [
+            "name",
+            "short_name",
+            "kind",
+            "status",
+            "sectors",
+            "programs",
+            "city",
+            "country",
+            "website",
+            "employee_count",
+            "partner_since",
+            "relationship_owner",
+            "parent",
+            "description",
+        ]
+        widgets = {
+            "sectors": forms.CheckboxSelectMultiple,
+            "programs": forms.CheckboxSelectMultiple,
+            "description": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["website"].assume_scheme = "https"
+        if self.instance.pk:
+            self.fields["parent"].queryset = Organization.objects.exclude(pk=self.instance.pk)
+
+
+class ContactForm(forms.ModelForm):
+    class Meta:
+        model = Contact
+        fields = ["first_name", "last_name", "title", "organization", "email", "phone", "is_primary", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+
+class CollaborationForm(forms.ModelForm):
+    organizations = forms.ModelMultipleChoiceField(
+        queryset=Organization.objects.all(),
+        label=_("Partner organizations"),
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+
+    class Meta:
+        model = Collaboration
+        fields = [
+            "title",
+            "kind",
+            "status",
+            "organizations",
+            "start_year",
+            "start_on",
+            "end_on",
+            "summary",
+            "objectives",
+            "outcomes",
+            "research_areas",
+        ]
+        widgets = {
+            "start_on": DATE,
+            "end_on": DATE,
+            "summary": forms.Textarea(attrs={"rows": 3}),
+            "objectives": forms.Textarea(attrs={"rows": 3}),
+            "outcomes": forms.Textarea(attrs={"rows": 3}),
+            "research_areas": forms.CheckboxSelectMultiple,
+        }
+
+
+ParticipantFormSet = forms.inlineformset_factory(
+    Collaboration,
+    Participant,
+    fields=["contact", "role"],
+    extra=2,
+    can_delete=True,
+)
+
+
+class FairParticipationForm(forms.ModelForm):
+    class Meta:
+        model = FairParticipation
+        fields = [
+            "organization",
+            "status",
+            "internships_offered",
+            "full_time_offered",
+            "interns_hired",
+            "converted_full_time",
+            "notes",
+        ]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, fair, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.fair = fair
+        if self.instance.pk:
+            self.fields["organization"].disabled = True
+
+    def clean_organization(self):
+        organization = self.cleaned_data["organization"]
+        taken = FairParticipation.objects.filter(fair=self.instance.fair, organization=organization)
+        if taken.exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("This organization is already registered for this fair."))
+        return organization

@@ -1,0 +1,97 @@
+"""Partner directory, partner page, and organization forms."""
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.generic import CreateView, DetailView, ListView, UpdateView
+
+from .. import services
+from ..filters import OrganizationFilter
+from ..forms import InteractionForm, OrganizationForm
+from ..models import Collaboration, Contact, Interaction, Organization
+from .base import FilteredListMixin, RoleRequiredMixin
+
+TIMELINE_PAGE_SIZE = 20
+
+
+class OrganizationListView(RoleRequiredMixin, FilteredListMixin, ListView):
+    """The partner directory: search, filters in the query string, counts per row."""
+
+    permission_required = "partners.view_organization"
+    filterset_class = OrganizationFilter
+    template_name = "partners/organization_list.html"
+
+    def base_queryset(self):
+        return (
+            Organization.objects.with_engagement()
+            .select_related("relationship_owner")
+            .prefetch_related("sectors")
+            .order_by("name")
+        )
+
+
+class OrganizationDetailView(RoleRequiredMixin, DetailView):
+    """Everything about one partner, with its interaction timeline and a log form."""
+
+    permission_required = "partners.view_organization"
+    template_name = "partners/organization_detail.html"
+    queryset = Organization.objects.select_related("relationship_owner", "parent").prefetch_related(
+        "sectors",
+        "programs",
+        "contacts",
+        "agreements",
+        "children",
+        Prefetch(
+            "collaborations",
+            queryset=Collaboration.objects.prefetch_related("organizations").order_by("-status", "title"),
+        ),
+        "fair_participations__fair",
+        "publications",
+    )
+
+    def get_context_data(self, **kwargs):
+        organization = self.object
+        timeline = (
+            Interaction.objects.filter(organization=organization)
+            .select_related("author")
+            .prefetch_related(Prefetch("contacts", queryset=Contact.objects.only("first_name", "last_name")))
+        )
+        page = Paginator(timeline, TIMELINE_PAGE_SIZE).get_page(self.request.GET.get("page"))
+        can_log = self.request.user.has_perm("partners.add_interaction")
+        return super().get_context_data(
+            today=timezone.localdate(),
+            timeline=page,
+            interaction_form=InteractionForm(organization=organization) if can_log else None,
+            **kwargs,
+        )
+
+
+class OrganizationFormMixin:
+    model = Organization
+    form_class = OrganizationForm
+    template_name = "partners/organization_form.html"
+
+    def success_message(self):
+        return _("Organization “%(name)s” created.") % {"name": self.object.name}
+
+    def form_valid(self, form):
+        self.object = services.organization_save(
+            organization=form.save(commit=False),
+            sectors=form.cleaned_data["sectors"],
+            programs=form.cleaned_data["programs"],
+        )
+        messages.success(self.request, self.success_message())
+        return redirect(self.object)
+
+
+class OrganizationCreateView(RoleRequiredMixin, OrganizationFormMixin, CreateView):
+    permission_required = "partners.add_organization"
+
+
+class OrganizationUpdateView(RoleRequiredMixin, OrganizationFormMixin, UpdateView):
+    permission_required = "partners.change_organization"
+
+    def success_message(self):
+        return _("Changes to “%(name)s” saved.") % {"name": self.object.name}

@@ -1,0 +1,174 @@
+"""Partner directory and partner page: what staff see, and the queries it costs."""
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from partners.models import Collaboration
+from tests.factories import (
+    AgreementFactory,
+    CollaborationFactory,
+    ContactFactory,
+    FairParticipationFactory,
+    InteractionFactory,
+    OrganizationFactory,
+    PublicationFactory,
+    SectorFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def make_partner(**kwargs):
+    organization = OrganizationFactory(sectors=[SectorFactory(name="Health")], **kwargs)
+    contacts = ContactFactory.create_batch(2, organization=organization)
+    for _ in range(3):
+        InteractionFactory(organization=organization, contacts=contacts)
+    CollaborationFactory(organizations=[organization])
+    AgreementFactory(organization=organization)
+    FairParticipationFactory(organization=organization)
+    PublicationFactory().organizations.add(organization)
+    return organization
+
+
+def test_directory_shows_counts_per_row(client, team_user):
+    organization = make_partner(name="Dialogue Technologies")
+    client.force_login(team_user)
+    page = client.get(reverse("partners:organization-list")).content.decode()
+    row = page[page.index("Dialogue Technologies"):]
+    row = row[: row.index("</tr>")]
+    assert [cell.split(">")[-1] for cell in row.split("</td>")[6:9]] == ["2", "3", "1"]
+    assert organization.interactions.first().occurred_on.strftime("%Y") in row
+
+
+def test_directory_filters_live_in_the_query_string(client, team_user):
+    OrganizationFactory(name="Statistics Canada", kind="government")
+    OrganizationFactory(name="Giatec")
+    client.force_login(team_user)
+    response = client.get(reverse("partners:organization-list"), {"kind": "government", "q": "stat"})
+    assert [o.name for o in response.context["object_list"]] == ["Statistics Canada"]
+    assert "kind=government" in response.context["query_string"]
+
+
+def test_directory_invalid_filter_shows_an_error_not_a_500(client, team_user):
+    OrganizationFactory(name="Giatec")
+    client.force_login(team_user)
+    response = client.get(reverse("partners:organization-list"), {"partner_since_from": "soon"})
+    assert response.status_code == 200
+    assert "Some filters are not valid" in response.content.decode()
+    assert 'value="soon"' in response.content.decode()
+
+
+def test_directory_empty_state_says_what_to_do(client, team_user):
+    client.force_login(team_user)
+    assert "Add the first one" in client.get(reverse("partners:organization-list")).content.decode()
+    assert "No organization matches" in client.get(reverse("partners:organization-list"), {"q": "zzz"}).content.decode()
+
+
+def test_directory_query_count_is_constant(client, team_user, django_assert_max_num_queries):
+    # Guards against a query per row (counts, sectors or owner fetched per organization).
+    client.force_login(team_user)
+    make_partner()
+    with django_assert_max_num_queries(20) as few:
+        client.get(reverse("partners:organization-list"))
+    for _ in range(15):
+        make_partner()
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(reverse("partners:organization-list"), {"sort": "-interactions"})
+
+
+def test_partner_page_shows_everything_about_the_partner(client, team_user):
+    organization = make_partner(name="Sama")
+    contact = organization.contacts.first()
+    client.force_login(team_user)
+    page = client.get(organization.get_absolute_url()).content.decode()
+    for text in [contact.full_name, "Partnership agreement", organization.collaborations.first().title,
+                 organization.fair_participations.first().fair.name, organization.publications.first().title,
+                 organization.interactions.first().subject, "Log interaction"]:
+        assert text in page
+
+
+def test_partner_timeline_is_newest_first_and_paginated(client, team_user):
+    organization = OrganizationFactory()
+    for day in range(1, 26):
+        InteractionFactory(organization=organization, occurred_on=datetime.date(2026, 1, day), subject=f"Day {day}")
+    client.force_login(team_user)
+    first = client.get(organization.get_absolute_url()).context["timeline"]
+    assert [i.subject for i in first][:2] == ["Day 25", "Day 24"]
+    assert len(first) == 20
+    second = client.get(organization.get_absolute_url(), {"page": 2}).context["timeline"]
+    assert [i.subject for i in second] == [f"Day {d}" for d in range(5, 0, -1)]
+
+
+def test_partner_page_query_count_is_constant(client, team_user, django_assert_max_num_queries):
+    # Guards against per-interaction author/contact queries and per-collaboration partner queries.
+    client.force_login(team_user)
+    organization = make_partner()
+    with django_assert_max_num_queries(30) as few:
+        client.get(organization.get_absolute_url())
+    for _ in range(10):
+        InteractionFactory(organization=organization, contacts=list(organization.contacts.all()))
+        ContactFactory(organization=organization)
+        CollaborationFactory(organizations=[organization, OrganizationFactory()], status=Collaboration.Status.COMPLETED)
+        AgreementFactory(organization=organization)
+        FairParticipationFactory(organization=organization)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(organization.get_absolute_url())
+
+
+def test_unknown_partner_is_404(client, team_user):
+    client.force_login(team_user)
+    assert client.get(reverse("partners:organization-detail", args=[999999])).status_code == 404
+
+
+def test_team_creates_an_organization_and_a_clashing_name_keeps_the_input(client, team_user):
+    client.force_login(team_user)
+    url = reverse("partners:organization-create")
+    response = client.post(url, {"name": "Giatec", "kind": "industry", "status": "partner"})
+    assert response.status_code == 302
+    again = client.post(url, {"name": "GIATEC", "kind": "industry", "status": "prospect", "city": "Ottawa"})
+    assert again.status_code == 200
+    page = again.content.decode()
+    assert "already exists" in page and 'value="Ottawa"' in page
+
+
+def test_read_only_user_sees_no_write_buttons_and_is_refused_writes(client, readonly_user):
+    organization = OrganizationFactory()
+    client.force_login(readonly_user)
+    page = client.get(organization.get_absolute_url()).content.decode()
+    assert "Log interaction" not in page and "Add contact" not in page and ">Edit<" not in page
+    assert client.post(reverse("partners:organization-create"), {"name": "X", "kind": "industry"}).status_code == 403
+    assert client.get(reverse("partners:organization-update", args=[organization.pk])).status_code == 403
+
+
+def test_anonymous_user_is_sent_to_login_and_back(client):
+    response = client.get(reverse("partners:organization-list"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("login") + "?next=" + reverse("partners:organization-list")
+
+
+def test_user_without_a_role_is_refused(client, db):
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory())
+    assert client.get(reverse("partners:organization-list")).status_code == 403
+
+
+def test_user_typed_text_is_escaped(client, team_user):
+    organization = OrganizationFactory(name="<script>alert(1)</script>")
+    InteractionFactory(organization=organization, notes="<img src=x onerror=alert(2)>")
+    client.force_login(team_user)
+    page = client.get(organization.get_absolute_url()).content.decode()
+    assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)" in page
+    assert "<img src=x" not in page
+
+
+def test_editing_an_organization_changes_it_rather_than_adding_one(client, team_user):
+    from partners.models import Organization
+
+    organization = OrganizationFactory(name="Giatec")
+    client.force_login(team_user)
+    response = client.post(reverse("partners:organization-update", args=[organization.pk]),
+                           {"name": "Giatec", "kind": "industry", "status": "former", "partner_since": 2019})
+    assert response.status_code == 302
+    assert Organization.objects.get().status == "former"
