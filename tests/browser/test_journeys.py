@@ -1,0 +1,111 @@
+"""Journeys a person makes, in a real browser."""
+import datetime
+import importlib
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from partners.models import Interaction, Organization
+from tests.browser.conftest import sign_in
+from tests.factories import UserFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def seeded_site(transactional_db):
+    # Transactional tests flush tables between tests, data migrations included: restore the roles.
+    from django.apps import apps
+
+    importlib.import_module("partners.migrations.0002_roles").create_groups(apps, None)
+    call_command("loaddata", "seed", verbosity=0)
+    call_command("ensure_demo_user", stdout=open("/dev/null", "w"))
+
+
+def test_newcomer_finds_statistics_canada_logs_a_call_and_closes_the_follow_up(page, seeded_site):
+    next_week = timezone.localdate() + datetime.timedelta(days=7)
+    sign_in(page, "demo", "demo-partner-crm")
+    expect(page.get_by_role("heading", name="Welcome, Demo User")).to_be_visible()
+
+    page.get_by_role("link", name="Partners", exact=True).click()
+    page.get_by_label("Kind").select_option(label="Government agency")
+    page.get_by_label("Search", exact=True).fill("statistics")
+    page.get_by_role("button", name="Apply filters").click()
+    expect(page.get_by_text("1 organization", exact=True)).to_be_visible()
+    assert "kind=government" in page.url
+    page.get_by_role("link", name="Statistics Canada").click()
+    expect(page.get_by_role("heading", name="Statistics Canada")).to_be_visible()
+
+    page.get_by_label("Kind").select_option(label="Call")
+    page.get_by_label("Subject").fill("Call with Anil about the data science program")
+    page.get_by_label("Notes").fill("Agreed to meet again next week.")
+    page.get_by_label("Anil Arora").check()
+    page.get_by_label("Follow up on").fill(next_week.isoformat())
+    page.get_by_role("button", name="Log interaction").click()
+
+    expect(page.get_by_text("Interaction “Call with Anil about the data science program” logged.")).to_be_visible()
+    first_entry = page.locator("ol.timeline > li").first
+    expect(first_entry).to_contain_text("Call with Anil about the data science program")
+    expect(first_entry).to_contain_text("With Anil Arora")
+    expect(first_entry).to_contain_text("Follow up on")
+
+    page.get_by_role("link", name="Home").click()
+    follow_ups = page.locator("section", has=page.get_by_role("heading", name="My follow-ups"))
+    expect(follow_ups).to_contain_text("Statistics Canada")
+    expect(page.locator("section", has=page.get_by_role("heading", name="My recent interactions"))).to_contain_text(
+        "Call with Anil about the data science program"
+    )
+    follow_ups.get_by_role("button", name="Mark done").click()
+    expect(page.get_by_text("marked done")).to_be_visible()
+    expect(follow_ups).not_to_contain_text("Statistics Canada")
+
+    interaction = Interaction.objects.get()
+    assert interaction.follow_up_done and interaction.follow_up_on == next_week
+    assert interaction.organization.name == "Statistics Canada"
+    assert [c.full_name for c in interaction.contacts.all()] == ["Anil Arora"]
+
+
+def test_bad_input_in_the_log_form_keeps_what_was_typed(page, seeded_site):
+    sign_in(page, "demo", "demo-partner-crm")
+    page.goto(Organization.objects.get(name="Giatec").get_absolute_url())
+    page.get_by_label("Kind").select_option(label="Meeting")
+    page.get_by_label("Subject").fill("Concrete follow-up")
+    page.get_by_label("Date").fill("2026-11-20")
+    page.get_by_label("Follow up on").fill("2026-11-01")
+    page.get_by_role("button", name="Log interaction").click()
+    expect(page.get_by_text("The follow-up cannot be before the interaction.")).to_be_visible()
+    expect(page.get_by_label("Subject")).to_have_value("Concrete follow-up")
+    assert not Interaction.objects.exists()
+
+
+def test_read_only_user_sees_no_write_buttons_and_a_direct_post_is_refused(page, seeded_site):
+    UserFactory(username="reader", password="reader-password-1", group="Read-only")
+    sign_in(page, "reader", "reader-password-1")
+    page.goto(Organization.objects.get(name="Sama").get_absolute_url())
+    expect(page.get_by_role("heading", name="Sama")).to_be_visible()
+    expect(page.get_by_role("button", name="Log interaction")).to_have_count(0)
+    expect(page.get_by_role("link", name="Edit")).to_have_count(0)
+    expect(page.get_by_role("link", name="Add contact")).to_have_count(0)
+
+    # A hand-made POST with a valid CSRF token is still refused.
+    token = next(c["value"] for c in page.context.cookies() if c["name"] == "csrftoken")
+    organization = Organization.objects.get(name="Sama")
+    response = page.request.post(
+        f"/partners/{organization.pk}/interactions/new/",
+        form={"kind": "call", "occurred_on": "2026-11-23", "subject": "Sneaky"},
+        headers={"X-CSRFToken": token, "Referer": page.url},
+    )
+    assert response.status == 403
+    assert not Interaction.objects.exists()
+
+
+def test_anonymous_visitor_signs_in_and_lands_where_they_were_going(page, seeded_site):
+    page.goto("/contacts/")
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    page.get_by_label("Username").fill("demo")
+    page.get_by_label("Password").fill("demo-partner-crm")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Contacts")).to_be_visible()
+    expect(page.get_by_role("link", name="Anil Arora")).to_be_visible()
