@@ -22,15 +22,17 @@ class HomeView(RoleRequiredMixin, TemplateView):
         today = timezone.localdate()
         week_end = today + datetime.timedelta(days=6 - today.weekday())
         mine = Interaction.objects.open_follow_ups().filter(author=self.request.user).select_related("organization")
+        cooling_since = today - datetime.timedelta(days=COOLING_DAYS)
         cooling = (
             Organization.objects.partners()
-            .not_contacted_since(today - datetime.timedelta(days=COOLING_DAYS))
+            .not_contacted_since(cooling_since)
             .with_engagement()
             .order_by("last_interaction_on", "name")
         )
         return super().get_context_data(
             today=today,
             cooling_days=COOLING_DAYS,
+            cooling_since=cooling_since,
             soon_days=SOON_DAYS,
             overdue=mine.filter(follow_up_on__lt=today).order_by("follow_up_on")[:LIMIT],
             this_week=mine.filter(follow_up_on__gte=today, follow_up_on__lte=week_end).order_by("follow_up_on")[:LIMIT],

@@ -144,3 +144,14 @@ def test_home_query_count_is_constant(client, team_user, django_assert_max_num_q
     make(12)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(reverse("partners:home"))
+
+
+def test_home_links_to_all_cooling_partners_in_the_directory(client, team_user):
+    OrganizationFactory(name="Cold Partner")
+    client.force_login(team_user)
+    page = client.get(reverse("partners:home")).content.decode()
+    since = (timezone.localdate() - datetime.timedelta(days=90)).isoformat()
+    link = f"/partners/?status=partner&amp;last_interaction_before={since}"
+    assert link in page
+    listed = client.get(link.replace("&amp;", "&")).context["object_list"]
+    assert [o.name for o in listed] == ["Cold Partner"]
