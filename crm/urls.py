@@ -2,9 +2,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from partners.views.preferences import LoginView
+
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
     path("", include("partners.urls")),
 ]

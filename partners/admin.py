@@ -49,7 +49,7 @@ class FairParticipationInline(admin.TabularInline):
 class OrganizationAdmin(admin.ModelAdmin):
     list_display = ["name", "short_name", "kind", "status", "city", "country", "partner_since", "relationship_owner", "parent"]
     list_filter = ["kind", "status", "sectors", "programs", "country", "is_synthetic"]
-    search_fields = ["name", "short_name", "city", "website"]
+    search_fields = ["name", "name_fr", "short_name", "city", "website"]
     autocomplete_fields = ["parent", "relationship_owner"]
     filter_horizontal = ["sectors", "programs", "sources"]
     list_select_related = ["relationship_owner", "parent"]
@@ -155,3 +155,10 @@ class SourceDocumentAdmin(admin.ModelAdmin):
 @admin.register(models.Sector, models.Program, models.ResearchArea)
 class NamedAdmin(admin.ModelAdmin):
     search_fields = ["name"]
+
+
+@admin.register(models.UserPreference)
+class UserPreferenceAdmin(admin.ModelAdmin):
+    list_display = ["user", "language"]
+    list_select_related = ["user"]
+    autocomplete_fields = ["user"]

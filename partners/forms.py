@@ -41,6 +41,7 @@ class OrganizationForm(forms.ModelForm):
         model = Organization
         fields = [
             "name",
+            "name_fr",
             "short_name",
             "kind",
             "status",

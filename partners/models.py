@@ -10,6 +10,7 @@ from django.db.models.functions import Coalesce, Concat
 from django.db.models import Value
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
@@ -165,7 +166,9 @@ class OrganizationQuerySet(models.QuerySet):
         contacts = Contact.objects.filter(organization=OuterRef("pk")).filter(
             Q(first_name__icontains=text) | Q(last_name__icontains=text) | Q(email__icontains=text)
         )
-        return self.filter(Q(name__icontains=text) | Q(short_name__icontains=text) | Exists(contacts))
+        return self.filter(
+            Q(name__icontains=text) | Q(name_fr__icontains=text) | Q(short_name__icontains=text) | Exists(contacts)
+        )
 
 
 def _count_of(queryset):
@@ -195,6 +198,12 @@ class Organization(Tracked):
         NONE = "none", _("No partnership")
 
     name = models.CharField(_("name"), max_length=200, help_text=_("Official name, as the organization writes it."))
+    name_fr = models.CharField(
+        _("French name"),
+        max_length=200,
+        blank=True,
+        help_text=_("Official French name, when the organization has one (Statistique Canada)."),
+    )
     name_key = models.CharField(
         _("name key"),
         max_length=200,
@@ -261,6 +270,13 @@ class Organization(Tracked):
         ]
 
     def __str__(self):
+        return self.localized_name
+
+    @property
+    def localized_name(self):
+        """The official name in the active language, when the organization has one."""
+        if self.name_fr and (get_language() or "").startswith("fr"):
+            return self.name_fr
         return self.name
 
     def get_absolute_url(self):
@@ -770,3 +786,19 @@ class Figure(models.Model):
 
     def __str__(self):
         return f"{self.get_metric_display()}: {self.value}"
+
+
+class UserPreference(models.Model):
+    """What a staff member chose for themselves, kept across sessions and devices."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="preference", verbose_name=_("user")
+    )
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, blank=True)
+
+    class Meta:
+        verbose_name = _("user preference")
+        verbose_name_plural = _("user preferences")
+
+    def __str__(self):
+        return str(self.user)

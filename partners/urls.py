@@ -1,12 +1,13 @@
 from django.urls import path
 
-from .views import collaborations, contacts, fairs, home, interactions, organizations, search
+from .views import collaborations, contacts, fairs, home, interactions, organizations, preferences, search
 
 app_name = "partners"
 
 urlpatterns = [
     path("", home.HomeView.as_view(), name="home"),
     path("search/", search.SearchView.as_view(), name="search"),
+    path("language/", preferences.LanguageView.as_view(), name="language"),
     path("partners/", organizations.OrganizationListView.as_view(), name="organization-list"),
     path("partners/new/", organizations.OrganizationCreateView.as_view(), name="organization-create"),
     path("partners/<int:pk>/", organizations.OrganizationDetailView.as_view(), name="organization-detail"),

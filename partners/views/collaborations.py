@@ -20,7 +20,7 @@ class CollaborationListView(RoleRequiredMixin, FilteredListMixin, ListView):
     def base_queryset(self):
         return (
             Collaboration.objects.annotate(participant_count=Count("participants", distinct=True))
-            .prefetch_related(Prefetch("organizations", queryset=Organization.objects.only("name", "short_name")))
+            .prefetch_related(Prefetch("organizations", queryset=Organization.objects.only("name", "name_fr", "short_name")))
             .order_by("title")
         )
 
