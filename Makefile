@@ -19,8 +19,12 @@ $(VENV)/.installed-test: $(VENV)/.installed requirements-test.txt
 
 install: $(VENV)/.installed
 
+# Compiled catalogues are build output (gitignored); gettext's msgfmt comes from Debian.
 messages: install
-	@if ls locale/*/LC_MESSAGES/*.po >/dev/null 2>&1; then $(PY) manage.py compilemessages --ignore=.venv -v0; fi
+	@command -v msgfmt >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null; \
+	  else echo "gettext is missing: sudo apt-get install gettext"; exit 1; fi; }
+	$(PY) manage.py compilemessages --ignore=.venv -v0
 
 # The browser tests drive Debian's Chromium; install it when it is missing and we may.
 browser:

@@ -109,3 +109,27 @@ def test_anonymous_visitor_signs_in_and_lands_where_they_were_going(page, seeded
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", name="Contacts")).to_be_visible()
     expect(page.get_by_role("link", name="Anil Arora")).to_be_visible()
+
+
+def test_french_speaking_user_switches_to_french_and_logs_an_interaction(page, seeded_site):
+    sign_in(page, "demo", "demo-partner-crm")
+    page.get_by_role("button", name="Français").click()
+    expect(page.get_by_role("heading", name="Bienvenue, Demo User")).to_be_visible()
+    page.get_by_role("link", name="Partenaires", exact=True).click()
+    page.get_by_label("Rechercher", exact=True).fill("statistique")
+    page.get_by_role("button", name="Appliquer les filtres").click()
+    page.get_by_role("link", name="Statistique Canada").click()
+    expect(page.get_by_role("heading", name="Statistique Canada")).to_be_visible()
+    labels = [" ".join(t.replace("*", "").split()) for t in page.locator("details.log-form label, details.log-form legend").all_inner_texts()]
+    assert labels == ["Type", "Date", "Date de suivi", "Objet", "Notes", "Contacts concernés", "Anil Arora"]
+    page.locator("#id_kind").select_option(label="Appel")
+    page.locator("#id_subject").fill("Appel avec Anil")
+    page.get_by_label("Anil Arora").check()
+    page.get_by_role("button", name="Consigner une interaction").click()
+    expect(page.locator(".messages")).to_contain_text("Appel avec Anil")
+    expect(page.locator("ol.timeline > li").first).to_contain_text("Consignée par")
+    assert Interaction.objects.get().subject == "Appel avec Anil"
+    # The choice is remembered for the next visit.
+    page.context.clear_cookies()
+    sign_in(page, "demo", "demo-partner-crm")
+    expect(page.get_by_role("heading", name="Bienvenue, Demo User")).to_be_visible()

@@ -48,3 +48,9 @@ def test_french_name_is_searchable(client, readonly_user):
     client.force_login(readonly_user)
     found = client.get(reverse("partners:organization-list"), {"q": "statistique"}).context["object_list"]
     assert [o.name for o in found] == ["Statistics Canada"]
+
+
+def test_switch_names_each_language_in_itself(client, team_user):
+    client.force_login(team_user)
+    assert ">English</button>" in client.get("/", HTTP_ACCEPT_LANGUAGE="fr").content.decode().replace("\n", "")
+    assert ">Français</button>" in client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode().replace("\n", "")
