@@ -9,7 +9,7 @@ PIP_FLAGS := --quiet --disable-pip-version-check
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install $(PIP_FLAGS) -r requirements.txt 2>&1 | grep -v "is ignored" || true
-	$(PY) -c "import django, django_filters, whitenoise, dj_database_url, psycopg, openpyxl"
+	$(PY) -c "import django, django_filters, simple_history, whitenoise, dj_database_url, psycopg, openpyxl"
 	touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed requirements-test.txt
@@ -35,6 +35,7 @@ browser:
 run: install messages
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput -v0
 	DJANGO_DEBUG=1 $(PY) manage.py loaddata seed -v0
+	DJANGO_DEBUG=1 $(PY) manage.py populate_history --auto -v0
 	DJANGO_DEBUG=1 $(PY) manage.py ensure_demo_user
 	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 

@@ -2,18 +2,29 @@
 from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from . import models
+from .admin_mixins import (
+    ArchiveAdminMixin,
+    ConflictAdminMixin,
+    ContactPrivacyAdminMixin,
+    VersionedAdminMixin,
+    VersionedInlineMixin,
+)
+from .services.archive import contact_archive, contact_restore, organization_archive, organization_restore
 
 
-class ContactInline(admin.TabularInline):
+class ContactInline(VersionedInlineMixin, admin.TabularInline):
     model = models.Contact
     fields = ["first_name", "last_name", "title", "email", "phone", "is_primary"]
     extra = 0
     show_change_link = True
+    # People are archived, not deleted; deletion happens on the contact's own page, with its checks.
+    can_delete = False
 
 
-class AgreementInline(admin.TabularInline):
+class AgreementInline(VersionedInlineMixin, admin.TabularInline):
     model = models.Agreement
     fields = ["kind", "status", "start_year", "start_on", "end_on", "announced_on"]
     extra = 0
@@ -31,7 +42,7 @@ class ParticipantInline(admin.TabularInline):
     extra = 0
 
 
-class FairParticipationInline(admin.TabularInline):
+class FairParticipationInline(VersionedInlineMixin, admin.TabularInline):
     model = models.FairParticipation
     autocomplete_fields = ["organization"]
     fields = [
@@ -46,7 +57,7 @@ class FairParticipationInline(admin.TabularInline):
 
 
 @admin.register(models.Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(VersionedAdminMixin, ArchiveAdminMixin, SimpleHistoryAdmin):
     list_display = ["name", "short_name", "kind", "status", "city", "country", "partner_since", "relationship_owner", "parent"]
     list_filter = ["kind", "status", "sectors", "programs", "country", "is_synthetic"]
     search_fields = ["name", "name_fr", "short_name", "city", "website"]
@@ -56,19 +67,32 @@ class OrganizationAdmin(admin.ModelAdmin):
     inlines = [ContactInline, AgreementInline]
     readonly_fields = ["created_at", "updated_at"]
 
+    def archive_record(self, record, user):
+        organization_archive(organization=record, by=user)
+
+    def restore_record(self, record, user):
+        organization_restore(organization=record, by=user)
+
 
 @admin.register(models.Contact)
-class ContactAdmin(admin.ModelAdmin):
+class ContactAdmin(ContactPrivacyAdminMixin, VersionedAdminMixin, ArchiveAdminMixin, SimpleHistoryAdmin):
     list_display = ["last_name", "first_name", "title", "organization", "email", "phone", "is_primary"]
     list_filter = ["is_primary", "organization__kind", "is_synthetic"]
     search_fields = ["first_name", "last_name", "email", "title", "organization__name", "organization__short_name"]
     autocomplete_fields = ["organization"]
     filter_horizontal = ["sources"]
     list_select_related = ["organization"]
+    readonly_fields = ["anonymized_at"]
+
+    def archive_record(self, record, user):
+        contact_archive(contact=record, by=user)
+
+    def restore_record(self, record, user):
+        contact_restore(contact=record, by=user)
 
 
 @admin.register(models.Collaboration)
-class CollaborationAdmin(admin.ModelAdmin):
+class CollaborationAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     list_display = ["title", "kind", "status", "start_on", "end_on", "partner_count"]
     list_filter = ["kind", "status", "research_areas"]
     search_fields = ["title", "summary", "organizations__name"]
@@ -84,7 +108,7 @@ class CollaborationAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.InternshipFair)
-class InternshipFairAdmin(admin.ModelAdmin):
+class InternshipFairAdmin(ConflictAdminMixin, admin.ModelAdmin):
     list_display = ["name", "series", "season", "year", "held_on", "location"]
     list_filter = ["series", "season", "year"]
     search_fields = ["name", "location"]
@@ -95,7 +119,7 @@ class InternshipFairAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.FairParticipation)
-class FairParticipationAdmin(admin.ModelAdmin):
+class FairParticipationAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     list_display = ["organization", "fair", "status", "internships_offered", "full_time_offered", "interns_hired", "converted_full_time"]
     list_filter = ["status", "fair"]
     search_fields = ["organization__name", "fair__name"]
@@ -104,7 +128,7 @@ class FairParticipationAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.Interaction)
-class InteractionAdmin(admin.ModelAdmin):
+class InteractionAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     list_display = ["occurred_on", "kind", "subject", "organization", "author", "follow_up_on", "follow_up_done"]
     list_filter = ["kind", "follow_up_done", "author"]
     search_fields = ["subject", "notes", "organization__name"]
@@ -115,7 +139,7 @@ class InteractionAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.Agreement)
-class AgreementAdmin(admin.ModelAdmin):
+class AgreementAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     list_display = ["organization", "kind", "status", "start_year", "start_on", "end_on", "announced_on"]
     list_filter = ["kind", "status"]
     search_fields = ["organization__name", "notes"]

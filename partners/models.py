@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from .model_mixins import Archivable, ArchivableQuerySet, Versioned, audit_history
+
 
 def normalize_name(value):
     """Fold case, accents, punctuation and spacing so near-identical names compare equal."""
@@ -108,7 +110,7 @@ class ResearchArea(models.Model):
         return self.name
 
 
-class OrganizationQuerySet(models.QuerySet):
+class OrganizationQuerySet(ArchivableQuerySet):
     def partners(self):
         """Organizations with an active partnership."""
         return self.filter(status=Organization.Status.PARTNER)
@@ -179,7 +181,7 @@ def _count_of(queryset):
     )
 
 
-class Organization(Tracked):
+class Organization(Tracked, Versioned, Archivable):
     """A partner, prospect or former partner — or the institute itself."""
 
     class Kind(models.TextChoices):
@@ -257,6 +259,7 @@ class Organization(Tracked):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = OrganizationQuerySet.as_manager()
+    history = audit_history()
 
     class Meta:
         ordering = ["name"]
@@ -300,7 +303,7 @@ class Organization(Tracked):
         super().save(*args, **kwargs)
 
 
-class ContactQuerySet(models.QuerySet):
+class ContactQuerySet(ArchivableQuerySet):
     def search(self, text):
         """First or last name, full name, email or title."""
         text = text.strip()
@@ -312,7 +315,7 @@ class ContactQuerySet(models.QuerySet):
         )
 
 
-class Contact(Tracked):
+class Contact(Tracked, Versioned, Archivable):
     """A person at an organization (the institute's own people are contacts of the home institute)."""
 
     first_name = models.CharField(_("first name"), max_length=100)
@@ -327,10 +330,18 @@ class Contact(Tracked):
         _("primary contact"), default=False, help_text=_("The first person to reach at this organization.")
     )
     notes = models.TextField(_("notes"), blank=True)
+    anonymized_at = models.DateTimeField(
+        _("anonymized at"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Set when the person's details were erased on request (Law 25)."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = ContactQuerySet.as_manager()
+    history = audit_history()
 
     class Meta:
         ordering = ["last_name", "first_name"]
@@ -357,7 +368,7 @@ class CollaborationQuerySet(models.QuerySet):
         return self.filter(Q(title__icontains=text) | Q(summary__icontains=text) | Exists(partners))
 
 
-class Collaboration(Tracked):
+class Collaboration(Tracked, Versioned):
     """A research collaboration, internship program or other joint work with partners."""
 
     class Kind(models.TextChoices):
@@ -401,6 +412,7 @@ class Collaboration(Tracked):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = CollaborationQuerySet.as_manager()
+    history = audit_history()
 
     class Meta:
         ordering = ["title"]
@@ -536,7 +548,7 @@ class InternshipFair(Tracked):
         return self.name
 
 
-class FairParticipation(Tracked):
+class FairParticipation(Tracked, Versioned):
     """A partner's registration at a fair edition, the positions it offered and what came of it."""
 
     class Status(models.TextChoices):
@@ -559,6 +571,8 @@ class FairParticipation(Tracked):
         _("converted to full-time"), default=0, help_text=_("Interns later hired full-time.")
     )
     notes = models.TextField(_("notes"), blank=True)
+
+    history = audit_history()
 
     class Meta:
         ordering = ["fair", "organization__name"]
@@ -588,7 +602,7 @@ class InteractionQuerySet(models.QuerySet):
         return self.open_follow_ups().filter(follow_up_on__lt=day or timezone.localdate())
 
 
-class Interaction(Tracked):
+class Interaction(Tracked, Versioned):
     """One logged touch with a partner: a meeting, call, email, event, visit or note."""
 
     class Kind(models.TextChoices):
@@ -621,6 +635,7 @@ class Interaction(Tracked):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = InteractionQuerySet.as_manager()
+    history = audit_history()
 
     class Meta:
         ordering = ["-occurred_on", "-created_at"]
@@ -653,7 +668,7 @@ class AgreementQuerySet(models.QuerySet):
         ).order_by("end_on")
 
 
-class Agreement(Tracked):
+class Agreement(Tracked, Versioned):
     """A partnership agreement or its renewal."""
 
     class Kind(models.TextChoices):
@@ -683,6 +698,7 @@ class Agreement(Tracked):
     notes = models.TextField(_("notes"), blank=True)
 
     objects = AgreementQuerySet.as_manager()
+    history = audit_history()
 
     class Meta:
         ordering = ["organization__name", "-start_year", "-start_on"]

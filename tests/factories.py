@@ -156,3 +156,12 @@ class PublicationFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Paper {n}")
     venue = "NeurIPS"
     year = 2026
+
+
+class ParticipantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Participant
+
+    collaboration = factory.SubFactory(CollaborationFactory)
+    contact = factory.SubFactory(ContactFactory)
+    role = "Principal investigator"

@@ -28,3 +28,25 @@ def test_role_groups_grant_reads_to_both_and_writes_to_the_team_only():
     assert {"add_interaction", "change_interaction", "change_organization", "add_contact",
             "change_collaboration", "add_fairparticipation"} <= team_perms
     assert "delete_organization" not in team_perms
+
+
+def test_contact_privacy_exports_to_a_file_and_anonymizes_only_when_confirmed(tmp_path):
+    import json
+
+    from django.core.management.base import CommandError
+
+    from partners.models import Contact
+    from tests.factories import ContactFactory
+
+    contact = ContactFactory(first_name="Pouria", email="pouria@giatec.example")
+    target = tmp_path / "export.json"
+    call_command("contact_privacy", "export", str(contact.pk), output=str(target))
+    assert json.loads(target.read_text(encoding="utf-8"))["contact"]["first_name"] == "Pouria"
+
+    with pytest.raises(CommandError, match="--yes"):
+        call_command("contact_privacy", "anonymize", str(contact.pk))
+    assert Contact.objects.get(pk=contact.pk).email == "pouria@giatec.example"
+    call_command("contact_privacy", "anonymize", str(contact.pk), yes=True)
+    assert not Contact.history.filter(email="pouria@giatec.example").exists()
+    with pytest.raises(CommandError, match="No contact"):
+        call_command("contact_privacy", "export", "999999")
