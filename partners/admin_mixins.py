@@ -6,12 +6,14 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.translation import gettext, gettext_lazy as _, ngettext
+from django.utils.translation import gettext, gettext_lazy as _, gettext_noop, ngettext
 
 from .model_mixins import Versioned
 from .services.privacy import contact_anonymize, contact_export_json
 from .services.versioning import RecordConflict, record_save
 from .versioning import VersionedModelForm, describe_conflict
+
+RESTORE_VERSION_REASON = gettext_noop("Restored an earlier version")
 
 
 def _with_version(fields):
@@ -33,6 +35,7 @@ class ConflictAdminMixin:
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         """Restoring an earlier version is an edit like any other: checked against the latest save."""
+        request.restoring_history = True
         try:
             with transaction.atomic():
                 return super().history_form_view(request, object_id, version_id, extra_context)
@@ -93,6 +96,8 @@ class VersionedAdminMixin(ConflictAdminMixin):
         if not change:
             return super().save_model(request, obj, form, change)
         obj._history_user = request.user
+        if getattr(request, "restoring_history", False):
+            obj._change_reason = RESTORE_VERSION_REASON
         try:
             record_save(instance=obj, expected_version=form.expected_version)
         except RecordConflict as conflict:

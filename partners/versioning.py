@@ -109,6 +109,8 @@ def describe_conflict(form, saved):
                 )
             )
     latest = saved.history.select_related("history_user").first() if saved is not None else None
+    # The fields that differ come first: they are what the person has to decide about.
+    rows.sort(key=lambda row: not row.differs)
     return ConflictReport(
         rows=tuple(rows),
         saved=saved,
