@@ -240,3 +240,44 @@ def test_superuser_anonymizes_a_contact_after_confirming(client, admin_user):
     assert "erased from the record and its history" in response.content.decode()
     assert not Contact.history.filter(email="pouria@giatec.example").exists()
     assert Contact.history.filter(id=contact.pk).first().history_user == admin_user
+
+
+def test_admin_history_page_query_count_does_not_grow_with_versions(client, admin_user, django_assert_max_num_queries):
+    # Guards against a query per version (its user or a related organization fetched lazily to show the diff).
+    contact = ContactFactory()
+    client.force_login(admin_user)
+    url = reverse("admin:partners_contact_history", args=[contact.pk])
+
+    def edit(times):
+        for n in range(times):
+            contact.organization = OrganizationFactory()
+            contact._history_user = UserFactory()
+            contact.save()
+
+    edit(2)
+    with django_assert_max_num_queries(20) as few:
+        assert client.get(url).status_code == 200
+    edit(20)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(url).status_code == 200
+
+
+def test_privacy_export_query_count_does_not_grow_with_the_persons_records(client, admin_user, django_assert_max_num_queries):
+    # Guards against a query per interaction, participation, publication or history row in the export.
+    contact = ContactFactory()
+    client.force_login(admin_user)
+    url = reverse("admin:partners_contact_privacy_export", args=[contact.pk])
+
+    def add(times):
+        for _ in range(times):
+            InteractionFactory(organization=contact.organization, contacts=[contact])
+            ParticipantFactory(contact=contact)
+            contact._history_user = UserFactory()
+            contact.save()
+
+    add(1)
+    with django_assert_max_num_queries(20) as few:
+        assert client.get(url).status_code == 200
+    add(10)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert len(json.loads(client.get(url).content)["interactions"]) == 11
