@@ -63,21 +63,23 @@ class ConflictAdminMixin:
     def conflict_response(self, request, conflict):
         """Both versions side by side, a way back to the saved one and a way to keep one's own."""
         report = describe_conflict(conflict.form, conflict.saved)
-        version_key = conflict.form.add_prefix("version")
-        # Sending the same form again with the saved version number is a knowing overwrite.
-        repost = [
-            (key, str(conflict.saved.version) if key == version_key else value)
-            for key, values in request.POST.lists()
-            if key != "csrfmiddlewaretoken"
-            for value in values
-        ] if conflict.saved is not None else []
+        repost = []
+        if conflict.saved is not None and conflict.form is not None:
+            version_key = conflict.form.add_prefix("version")
+            # Sending the same form again with the saved version number is a knowing overwrite.
+            repost = [
+                (key, str(conflict.saved.version) if key == version_key else value)
+                for key, values in request.POST.lists()
+                if key != "csrfmiddlewaretoken"
+                for value in values
+            ]
         context = {
             **self.admin_site.each_context(request),
             "title": gettext("Your changes were not saved"),
             "opts": self.model._meta,
             "conflict": report,
             "repost": repost,
-            "record_label": conflict.form._meta.model._meta.verbose_name,
+            "record_label": (conflict.saved or self.model)._meta.verbose_name,
             "record": conflict.saved,
             "action_url": request.get_full_path(),
         }
@@ -220,19 +222,36 @@ class ContactPrivacyAdminMixin:
         return get_object_or_404(self.model, pk=object_id)
 
     def privacy_export_view(self, request, object_id):
-        """Everything held about the person, as a JSON download."""
+        """Everything held about the person: GET explains, POST downloads the JSON and logs the export."""
         contact = self._privacy_subject(request, object_id)
-        response = HttpResponse(contact_export_json(contact=contact), content_type="application/json; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="contact-{contact.pk}-personal-data.json"'
-        self.log_change(request, contact, "Exported personal data (Law 25)")
-        return response
+        if request.method == "POST":
+            response = HttpResponse(
+                contact_export_json(contact=contact), content_type="application/json; charset=utf-8"
+            )
+            response["Content-Disposition"] = f'attachment; filename="contact-{contact.pk}-personal-data.json"'
+            self.log_change(request, contact, "Exported personal data (Law 25)")
+            return response
+        return TemplateResponse(
+            request,
+            "admin/partners/contact/privacy_export.html",
+            self._privacy_context(request, contact, gettext("Export the personal data of %(name)s")),
+        )
+
+    def _privacy_context(self, request, contact, title):
+        return {
+            **self.admin_site.each_context(request),
+            "title": title % {"name": contact},
+            "opts": self.model._meta,
+            "original": contact,
+            "change_url": reverse(
+                f"{self.admin_site.name}:{contact._meta.app_label}_{contact._meta.model_name}_change", args=[contact.pk]
+            ),
+        }
 
     def anonymize_view(self, request, object_id):
         """Confirm, then erase the person's details from the record and its history."""
         contact = self._privacy_subject(request, object_id)
-        change_url = reverse(
-            f"{self.admin_site.name}:{contact._meta.app_label}_{contact._meta.model_name}_change", args=[contact.pk]
-        )
+        context = self._privacy_context(request, contact, gettext("Anonymize %(name)s"))
         if request.method == "POST":
             contact = contact_anonymize(contact=contact, by=request.user)
             self.log_change(request, contact, "Anonymized on request (Law 25)")
@@ -241,12 +260,5 @@ class ContactPrivacyAdminMixin:
                 gettext("The person's name, email, phone, title and notes were erased from the record and its history."),
                 messages.SUCCESS,
             )
-            return HttpResponseRedirect(change_url)
-        context = {
-            **self.admin_site.each_context(request),
-            "title": gettext("Anonymize %(name)s") % {"name": contact},
-            "opts": self.model._meta,
-            "original": contact,
-            "change_url": change_url,
-        }
+            return HttpResponseRedirect(context["change_url"])
         return TemplateResponse(request, "admin/partners/contact/anonymize.html", context)

@@ -89,7 +89,7 @@ def _shown(field, value):
 def describe_conflict(form, saved):
     """Compare the fields of a refused edit with the saved record, field by field."""
     rows = []
-    if saved is not None:
+    if saved is not None and form is not None:
         opts = form._meta.model._meta
         for name in form.fields:
             if name == "version" or name not in form.cleaned_data:

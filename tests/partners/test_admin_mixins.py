@@ -3,6 +3,7 @@ import datetime
 import json
 
 import pytest
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
@@ -216,6 +217,7 @@ def test_contact_page_offers_privacy_requests_to_superusers_only(client, admin_u
     client.force_login(staff)
     assert export_url not in client.get(change_url(contact)).content.decode()
     assert client.get(export_url).status_code == 403
+    assert client.post(export_url).status_code == 403
     assert client.post(anonymize_url).status_code == 403
     assert Contact.objects.get(pk=contact.pk).anonymized_at is None
 
@@ -223,10 +225,14 @@ def test_contact_page_offers_privacy_requests_to_superusers_only(client, admin_u
 def test_superuser_exports_a_contacts_data_as_a_json_download(client, admin_user):
     contact = ContactFactory(email="pouria@giatec.example")
     client.force_login(admin_user)
-    response = client.get(reverse("admin:partners_contact_privacy_export", args=[contact.pk]))
+    url = reverse("admin:partners_contact_privacy_export", args=[contact.pk])
+    assert "Download the export" in client.get(url).content.decode()
+    assert not LogEntry.objects.exists()  # looking at the page exports nothing
+    response = client.post(url)
     assert response["Content-Type"] == "application/json; charset=utf-8"
     assert f'filename="contact-{contact.pk}-personal-data.json"' in response["Content-Disposition"]
     assert json.loads(response.content)["contact"]["email"] == "pouria@giatec.example"
+    assert LogEntry.objects.get().change_message == "Exported personal data (Law 25)"
 
 
 def test_superuser_anonymizes_a_contact_after_confirming(client, admin_user):
@@ -277,7 +283,7 @@ def test_privacy_export_query_count_does_not_grow_with_the_persons_records(clien
 
     add(1)
     with django_assert_max_num_queries(20) as few:
-        assert client.get(url).status_code == 200
+        assert client.post(url).status_code == 200
     add(10)
     with django_assert_max_num_queries(len(few.captured_queries)):
-        assert len(json.loads(client.get(url).content)["interactions"]) == 11
+        assert len(json.loads(client.post(url).content)["interactions"]) == 11
