@@ -12,7 +12,7 @@ from .admin_mixins import (
     VersionedAdminMixin,
     VersionedInlineMixin,
 )
-from .services.archive import contact_archive, contact_restore, organization_archive, organization_restore
+from .services import contact_archive, contact_restore, organization_archive, organization_restore
 
 
 class ContactInline(VersionedInlineMixin, admin.TabularInline):

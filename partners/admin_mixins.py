@@ -9,8 +9,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext, gettext_lazy as _, gettext_noop, ngettext
 
 from .model_mixins import Versioned
-from .services.privacy import contact_anonymize, contact_export_json
-from .services.versioning import RecordConflict, record_save
+from .services import RecordConflict, contact_anonymize, contact_export_json, record_save
 from .versioning import VersionedModelForm, describe_conflict
 
 RESTORE_VERSION_REASON = gettext_noop("Restored an earlier version")

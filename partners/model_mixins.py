@@ -23,7 +23,7 @@ class Versioned(models.Model):
 
     def save(self, *args, **kwargs):
         # Every save moves the version on, even outside the edit forms, so an edit begun before
-        # it is detected as stale (services/versioning.py does the compare-and-swap).
+        # it is detected as stale (services.record_save does the compare-and-swap).
         if not self._state.adding:
             self.version += 1
             if kwargs.get("update_fields") is not None:

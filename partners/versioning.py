@@ -1,6 +1,6 @@
 """Edit forms that refuse to overwrite a colleague's save: the form and view halves of optimistic locking.
 
-The compare-and-swap itself is ``partners.services.versioning.record_save``; its docstring shows a staff
+The compare-and-swap itself is ``partners.services.record_save``; its docstring shows a staff
 UpdateView wired up with ``VersionedFormMixin`` and ``VersionConflictMixin``. The admin uses the same pieces
 through ``partners.admin_mixins.VersionedAdminMixin``.
 """
@@ -13,7 +13,7 @@ from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 
 from .selectors import display_value
-from .services.versioning import RecordConflict, record_save
+from .services import RecordConflict, record_save
 
 
 class VersionedFormMixin(forms.Form):

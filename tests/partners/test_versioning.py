@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from partners.models import Organization
 from partners.selectors import history_for
-from partners.services.versioning import RecordConflict, record_save
+from partners.services import RecordConflict, record_save
 from partners.versioning import describe_conflict
 from tests.factories import OrganizationFactory, SectorFactory
 from tests.partners.versioning_urls import OrganizationEditForm

@@ -1,4 +1,4 @@
-"""A staff edit page wired the way partners/services/versioning.py documents, for the tests only."""
+"""A staff edit page wired the way partners.services.record_save documents, for the tests only."""
 from django import forms
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.urls import path

@@ -2,7 +2,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from partners.models import Contact
-from partners.services.privacy import contact_anonymize, contact_export_json
+from partners.services import contact_anonymize, contact_export_json
 
 
 class Command(BaseCommand):

@@ -7,7 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 
 from partners.models import Contact, Interaction, Organization, Participant
-from partners.services.privacy import contact_anonymize, contact_export, contact_export_json
+from partners.services import contact_anonymize, contact_export, contact_export_json
 from tests.factories import (
     CollaborationFactory,
     ContactFactory,

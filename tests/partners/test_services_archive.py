@@ -3,7 +3,7 @@ import pytest
 
 from partners.models import Contact, Organization
 from partners.selectors import history_for
-from partners.services.archive import contact_archive, contact_restore, organization_archive, organization_restore
+from partners.services import contact_archive, contact_restore, organization_archive, organization_restore
 from tests.factories import ContactFactory, InteractionFactory, OrganizationFactory
 
 pytestmark = pytest.mark.django_db

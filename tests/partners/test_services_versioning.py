@@ -5,7 +5,7 @@ import pytest
 from django.db import connection
 
 from partners.models import Contact, Organization
-from partners.services.versioning import RecordConflict, record_save
+from partners.services import RecordConflict, record_save
 from tests.factories import ContactFactory, OrganizationFactory
 
 pytestmark = pytest.mark.django_db
