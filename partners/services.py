@@ -153,20 +153,17 @@ def record_save(*, instance, expected_version):
     Callers validate first (a form or ``full_clean()``); this only guards against overwriting. A staff
     edit page wires it up with ``partners.versioning``::
 
-        class OrganizationForm(VersionedFormMixin, forms.ModelForm):   # adds the hidden "version" field
+        class OrganizationForm(VersionedFormMixin, forms.ModelForm):  # adds the hidden "version" field
             ...
 
-        class OrganizationUpdateView(RoleRequiredMixin, VersionConflictMixin, UpdateView):
-            form_class = OrganizationForm
-            template_name = "partners/organization_form.html"  # includes partners/includes/_conflict.html
+        class OrganizationUpdateView(RoleRequiredMixin, VersionConflictMixin, OrganizationFormMixin, UpdateView):
+            ...  # template includes partners/includes/_conflict.html
 
-            def save_versioned(self, form):                   # runs inside a transaction
-                return services.organization_save(organization=form.instance,
-                                                  expected_version=form.expected_version, ...)
-
-    and the service calls ``record_save(instance=..., expected_version=...)`` instead of ``save()`` when
-    given a version. On a conflict the view shows the form again (HTTP 409) with what was typed, the
-    saved values beside it and the version moved on, so saving again knowingly keeps one's own version.
+    ``form.save()`` then saves through ``record_save``; a service that saves the record itself takes the
+    version (``organization_save(..., expected_version=form.expected_version)``) and calls ``record_save``
+    instead of ``save()`` when editing. VersionConflictMixin runs the view's ``form_valid`` in a transaction
+    and, on RecordConflict, shows the form again (HTTP 409) with what was typed, the saved values beside it
+    and the version moved on, so saving again knowingly keeps one's own version.
     """
     model = type(instance)
     # One UPDATE compares and moves the version on, so of two simultaneous saves exactly one claims the

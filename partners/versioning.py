@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from django import forms
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models, transaction
-from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 
 from .selectors import display_value
@@ -42,6 +41,15 @@ class VersionedFormMixin(forms.Form):
     def expected_version(self):
         """The version this edit started from (valid forms only)."""
         return self.cleaned_data["version"]
+
+    def save(self, commit=True):
+        """Save; an edit is refused with RecordConflict when the record changed since the form was opened."""
+        if not commit or self.instance._state.adding:
+            return super().save(commit=commit)
+        instance = super().save(commit=False)
+        record_save(instance=instance, expected_version=self.expected_version)
+        self._save_m2m()
+        return instance
 
 
 class VersionedModelForm(VersionedFormMixin, forms.ModelForm):
@@ -122,25 +130,20 @@ def describe_conflict(form, saved):
 class VersionConflictMixin:
     """For an UpdateView whose form uses VersionedFormMixin: a stale save shows the conflict, never overwrites.
 
-    The template includes ``partners/includes/_conflict.html`` (context ``conflict``) above the form.
+    Put it before the class that defines ``form_valid``: it runs that ``form_valid`` in a transaction and
+    turns a RecordConflict (from ``form.save()`` or from a service calling ``record_save``) into the form
+    shown again with both versions. The template includes ``partners/includes/_conflict.html`` (context
+    ``conflict``) above the form.
     """
 
     conflict_status = 409
 
-    def save_versioned(self, form):
-        """Save the edit through ``record_save``; override to call a service that does."""
-        instance = form.save(commit=False)
-        record_save(instance=instance, expected_version=form.expected_version)
-        form.save_m2m()
-        return instance
-
     def form_valid(self, form):
         try:
             with transaction.atomic():
-                self.object = self.save_versioned(form)
+                return super().form_valid(form)
         except RecordConflict as conflict:
             return self.render_conflict(form, conflict)
-        return HttpResponseRedirect(self.get_success_url())
 
     def render_conflict(self, form, conflict):
         """Show the form again with what was typed, the saved values beside it, and the version moved on."""

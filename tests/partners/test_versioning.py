@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from partners.models import Organization
 from partners.selectors import history_for
-from partners.services import RecordConflict, record_save
+from partners.services import RecordConflict
 from partners.versioning import describe_conflict
 from tests.factories import OrganizationFactory, SectorFactory
 from tests.partners.versioning_urls import OrganizationEditForm
@@ -65,9 +65,18 @@ def test_form_opened_before_another_save_cannot_overwrite_it():
     colleague.save()
     assert stale.is_valid()
     with pytest.raises(RecordConflict) as refused:
-        record_save(instance=stale.save(commit=False), expected_version=stale.expected_version)
+        stale.save()
     assert refused.value.saved.city == "Laval"
     assert Organization.objects.get(pk=organization.pk).city == "Laval"
+
+
+def test_form_opened_on_the_latest_version_saves_through_the_version_check():
+    organization = OrganizationFactory(city="Montreal")
+    form = OrganizationEditForm(data=form_data(organization, city="Quebec"), instance=organization)
+    assert form.is_valid()
+    form.save()
+    stored = Organization.objects.get(pk=organization.pk)
+    assert (stored.city, stored.version) == ("Quebec", 2)
 
 
 def test_describe_conflict_lists_both_versions_and_flags_the_differences(admin_user):
