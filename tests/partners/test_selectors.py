@@ -4,6 +4,7 @@ import datetime
 import pytest
 from django.core.management import call_command
 from django.template.loader import render_to_string
+from django.utils import translation
 
 from partners.models import Contact, Organization
 from partners.selectors import history_for
@@ -102,3 +103,11 @@ def test_history_partial_shows_each_change_with_its_author_escaped(team_user):
 def test_history_partial_has_an_empty_state():
     html = render_to_string("partners/includes/_history.html", {"history": []})
     assert "No change has been recorded yet" in html
+
+
+def test_history_partial_speaks_french(team_user):
+    organization = OrganizationFactory(status=Organization.Status.PROSPECT)
+    edit(organization, team_user, status=Organization.Status.PARTNER)
+    with translation.override("fr"):
+        html = render_to_string("partners/includes/_history.html", {"history": history_for(organization)})
+    assert "Historique" in html and "Modifié" in html and "par Tess Team" in html and "Avant" in html
