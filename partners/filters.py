@@ -97,7 +97,7 @@ class ContactFilter(django_filters.FilterSet):
 
     q = django_filters.CharFilter(method="filter_q", label=_("Search"))
     organization = django_filters.ModelChoiceFilter(
-        queryset=Organization.objects.all(), label=_("Organization")
+        queryset=Organization.objects.active(), label=_("Organization")
     )
     kind = django_filters.ChoiceFilter(
         field_name="organization__kind", choices=Organization.Kind.choices, label=_("Organization kind")
@@ -122,7 +122,7 @@ class CollaborationFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=Collaboration.Kind.choices, label=_("Kind"))
     status = django_filters.ChoiceFilter(choices=Collaboration.Status.choices, label=_("Status"))
     organization = django_filters.ModelChoiceFilter(
-        field_name="organizations", queryset=Organization.objects.all(), label=_("Partner organization")
+        field_name="organizations", queryset=Organization.objects.active(), label=_("Partner organization")
     )
 
     class Meta:

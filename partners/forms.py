@@ -11,11 +11,12 @@ from .models import (
     Organization,
     Participant,
 )
+from .versioning import VersionedFormMixin
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class InteractionForm(forms.ModelForm):
+class InteractionForm(VersionedFormMixin, forms.ModelForm):
     """Log or edit a touch with one organization; contacts are limited to its people."""
 
     class Meta:
@@ -36,7 +37,7 @@ class InteractionForm(forms.ModelForm):
         self.fields["follow_up_on"].help_text = _("Optional: when to get back to them.")
 
 
-class OrganizationForm(forms.ModelForm):
+class OrganizationForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Organization
         fields = [
@@ -65,20 +66,24 @@ class OrganizationForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["website"].assume_scheme = "https"
-        if self.instance.pk:
-            self.fields["parent"].queryset = Organization.objects.exclude(pk=self.instance.pk)
+        parents = Organization.objects.active()
+        self.fields["parent"].queryset = parents.exclude(pk=self.instance.pk) if self.instance.pk else parents
 
 
-class ContactForm(forms.ModelForm):
+class ContactForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Contact
         fields = ["first_name", "last_name", "title", "organization", "email", "phone", "is_primary", "notes"]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = Organization.objects.active()
 
-class CollaborationForm(forms.ModelForm):
+
+class CollaborationForm(VersionedFormMixin, forms.ModelForm):
     organizations = forms.ModelMultipleChoiceField(
-        queryset=Organization.objects.all(),
+        queryset=Organization.objects.active(),
         label=_("Partner organizations"),
         widget=forms.SelectMultiple(attrs={"size": 8}),
     )
@@ -117,7 +122,7 @@ ParticipantFormSet = forms.inlineformset_factory(
 )
 
 
-class FairParticipationForm(forms.ModelForm):
+class FairParticipationForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = FairParticipation
         fields = [
@@ -134,6 +139,7 @@ class FairParticipationForm(forms.ModelForm):
     def __init__(self, *args, fair, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.fair = fair
+        self.fields["organization"].queryset = Organization.objects.active()
         if self.instance.pk:
             self.fields["organization"].disabled = True
 

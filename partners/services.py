@@ -51,20 +51,22 @@ def interaction_log(
 
 
 @transaction.atomic
-def interaction_update(*, interaction: Interaction, contacts=(), **fields) -> Interaction:
+def interaction_update(
+    *, interaction: Interaction, contacts=(), expected_version: int | None = None, **fields
+) -> Interaction:
     """Change an interaction's content; its author and creation time stay as they were."""
     for name, value in fields.items():
         setattr(interaction, name, value)
     interaction.full_clean()
-    interaction.save()
+    _save(interaction, expected_version)
     interaction.contacts.set(_contacts_of(interaction.organization, contacts))
     return interaction
 
 
 def follow_up_complete(*, interaction: Interaction, done: bool = True) -> Interaction:
-    """Mark an interaction's follow-up done (or open it again)."""
-    Interaction.objects.filter(pk=interaction.pk).update(follow_up_done=done, updated_at=timezone.now())
+    """Mark an interaction's follow-up done (or open it again); recorded in its history."""
     interaction.follow_up_done = done
+    interaction.save(update_fields=["follow_up_done", "updated_at", "version"])
     return interaction
 
 
@@ -77,21 +79,31 @@ def _contacts_of(organization, contacts):
     return contacts
 
 
+def _save(instance, expected_version):
+    """Create, or edit without overwriting a colleague's save (see record_save)."""
+    if instance.pk is None or expected_version is None:
+        instance.save()
+    else:
+        record_save(instance=instance, expected_version=expected_version)
+
+
 @transaction.atomic
-def organization_save(*, organization: Organization, sectors=(), programs=()) -> Organization:
+def organization_save(
+    *, organization: Organization, sectors=(), programs=(), expected_version: int | None = None
+) -> Organization:
     """Create or change an organization with its sectors and programs."""
     organization.full_clean()
-    organization.save()
+    _save(organization, expected_version)
     organization.sectors.set(sectors)
     organization.programs.set(programs)
     return organization
 
 
 @transaction.atomic
-def contact_save(*, contact: Contact) -> Contact:
+def contact_save(*, contact: Contact, expected_version: int | None = None) -> Contact:
     """Create or change a contact; a new primary contact replaces the organization's previous one."""
     contact.full_clean()
-    contact.save()
+    _save(contact, expected_version)
     if contact.is_primary:
         Contact.objects.filter(organization=contact.organization_id, is_primary=True).exclude(pk=contact.pk).update(
             is_primary=False
@@ -101,11 +113,16 @@ def contact_save(*, contact: Contact) -> Contact:
 
 @transaction.atomic
 def collaboration_save(
-    *, collaboration: Collaboration, organizations=(), research_areas=(), participants_formset=None
+    *,
+    collaboration: Collaboration,
+    organizations=(),
+    research_areas=(),
+    participants_formset=None,
+    expected_version: int | None = None,
 ) -> Collaboration:
     """Create or change a collaboration, its partner organizations and its participants."""
     collaboration.full_clean()
-    collaboration.save()
+    _save(collaboration, expected_version)
     wanted = {o.pk for o in organizations}
     CollaborationPartner.objects.filter(collaboration=collaboration).exclude(organization__in=wanted).delete()
     existing = set(
@@ -122,10 +139,12 @@ def collaboration_save(
 
 
 @transaction.atomic
-def fair_participation_save(*, participation: FairParticipation) -> FairParticipation:
+def fair_participation_save(
+    *, participation: FairParticipation, expected_version: int | None = None
+) -> FairParticipation:
     """Register a partner for a fair edition, or record its positions and placements."""
     participation.full_clean()
-    participation.save()
+    _save(participation, expected_version)
     return participation
 
 

@@ -9,6 +9,8 @@ from .. import services
 from ..filters import CollaborationFilter
 from ..forms import CollaborationForm, ParticipantFormSet
 from ..models import Collaboration, Contact, Organization, Participant
+from ..selectors import history_for
+from ..versioning import VersionConflictMixin
 from .base import FilteredListMixin, RoleRequiredMixin
 
 
@@ -34,6 +36,9 @@ class CollaborationDetailView(RoleRequiredMixin, DetailView):
         Prefetch("participants", queryset=Participant.objects.select_related("contact__organization")),
         "publications",
     )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(history=history_for(self.object), **kwargs)
 
 
 class CollaborationCreateView(RoleRequiredMixin, CreateView):
@@ -78,23 +83,27 @@ class CollaborationCreateView(RoleRequiredMixin, CreateView):
 
     def post(self, request, *args, **kwargs):
         self.object = self.get_object() if "pk" in kwargs else None
-        form, formset = self.get_form(), self.get_formset()
-        if not (form.is_valid() and formset.is_valid()):
-            return self.render_to_response(self.get_context_data(form=form, formset=formset))
+        form, self.formset = self.get_form(), self.get_formset()
+        if not (form.is_valid() and self.formset.is_valid()):
+            return self.render_to_response(self.get_context_data(form=form, formset=self.formset))
+        return self.form_valid(form)
+
+    def form_valid(self, form):
         self.object = services.collaboration_save(
             collaboration=form.save(commit=False),
             organizations=form.cleaned_data["organizations"],
             research_areas=form.cleaned_data["research_areas"],
-            participants_formset=formset,
+            participants_formset=self.formset,
+            expected_version=form.expected_version,
         )
-        messages.success(request, self.success_message())
+        messages.success(self.request, self.success_message())
         return redirect("partners:collaboration-detail", pk=self.object.pk)
 
     def success_message(self):
         return _("Collaboration “%(title)s” saved.") % {"title": self.object.title}
 
 
-class CollaborationUpdateView(CollaborationCreateView, UpdateView):
+class CollaborationUpdateView(VersionConflictMixin, CollaborationCreateView, UpdateView):
     permission_required = "partners.change_collaboration"
 
     def get_initial(self):

@@ -9,6 +9,8 @@ from .. import services
 from ..filters import ContactFilter
 from ..forms import ContactForm
 from ..models import Contact, Interaction, Participant
+from ..selectors import history_for
+from ..versioning import VersionConflictMixin
 from .base import FilteredListMixin, RoleRequiredMixin
 
 RECENT_INTERACTIONS = 20
@@ -20,7 +22,7 @@ class ContactListView(RoleRequiredMixin, FilteredListMixin, ListView):
     template_name = "partners/contact_list.html"
 
     def base_queryset(self):
-        return Contact.objects.select_related("organization")
+        return Contact.objects.active().select_related("organization")
 
 
 class ContactDetailView(RoleRequiredMixin, DetailView):
@@ -37,7 +39,7 @@ class ContactDetailView(RoleRequiredMixin, DetailView):
             .select_related("author", "organization")
             .order_by("-occurred_on", "-created_at")[:RECENT_INTERACTIONS]
         )
-        return super().get_context_data(interactions=interactions, **kwargs)
+        return super().get_context_data(interactions=interactions, history=history_for(self.object), **kwargs)
 
 
 class ContactFormMixin:
@@ -49,7 +51,7 @@ class ContactFormMixin:
         return _("Contact “%(name)s” added.") % {"name": self.object.full_name}
 
     def form_valid(self, form):
-        self.object = services.contact_save(contact=form.save(commit=False))
+        self.object = services.contact_save(contact=form.save(commit=False), expected_version=form.expected_version)
         messages.success(self.request, self.success_message())
         return redirect("partners:contact-detail", pk=self.object.pk)
 
@@ -63,7 +65,7 @@ class ContactCreateView(RoleRequiredMixin, ContactFormMixin, CreateView):
         return {**super().get_initial(), "organization": self.request.GET.get("organization")}
 
 
-class ContactUpdateView(RoleRequiredMixin, ContactFormMixin, UpdateView):
+class ContactUpdateView(RoleRequiredMixin, VersionConflictMixin, ContactFormMixin, UpdateView):
     permission_required = "partners.change_contact"
 
     def success_message(self):

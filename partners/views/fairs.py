@@ -7,6 +7,7 @@ from django.views.generic import CreateView, DetailView, ListView, UpdateView
 from .. import services
 from ..forms import FairParticipationForm
 from ..models import EventSeries, FairParticipation, InternshipFair
+from ..versioning import VersionConflictMixin
 from .base import RoleRequiredMixin
 
 
@@ -49,7 +50,9 @@ class ParticipationFormMixin:
         return super().get_context_data(fair=self.fair, **kwargs)
 
     def form_valid(self, form):
-        self.object = services.fair_participation_save(participation=form.save(commit=False))
+        self.object = services.fair_participation_save(
+            participation=form.save(commit=False), expected_version=form.expected_version
+        )
         messages.success(self.request, self.success_message())
         return redirect("partners:fair-detail", pk=self.fair.pk)
 
@@ -73,7 +76,7 @@ class ParticipationCreateView(RoleRequiredMixin, ParticipationFormMixin, CreateV
         }
 
 
-class ParticipationUpdateView(RoleRequiredMixin, ParticipationFormMixin, UpdateView):
+class ParticipationUpdateView(RoleRequiredMixin, VersionConflictMixin, ParticipationFormMixin, UpdateView):
     """Record a participation's status, positions offered and placements."""
 
     permission_required = "partners.change_fairparticipation"

@@ -24,7 +24,8 @@ class HomeView(RoleRequiredMixin, TemplateView):
         mine = Interaction.objects.open_follow_ups().filter(author=self.request.user).select_related("organization")
         cooling_since = today - datetime.timedelta(days=COOLING_DAYS)
         cooling = (
-            Organization.objects.partners()
+            Organization.objects.active()
+            .partners()
             .not_contacted_since(cooling_since)
             .with_engagement()
             .order_by("last_interaction_on", "name")

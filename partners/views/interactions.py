@@ -9,6 +9,7 @@ from django.views.generic import CreateView, UpdateView
 from .. import services
 from ..forms import InteractionForm
 from ..models import Interaction, Organization
+from ..versioning import VersionConflictMixin
 from .base import RoleRequiredMixin, safe_next
 
 
@@ -23,13 +24,13 @@ class InteractionFormMixin:
     def get_context_data(self, **kwargs):
         return super().get_context_data(organization=self.organization, **kwargs)
 
-    def save(self, form):
+    def save(self, form, data):
         raise NotImplementedError
 
     def form_valid(self, form):
         data = {name: form.cleaned_data[name] for name in form.Meta.fields}
         try:
-            self.object = self.save(data)
+            self.object = self.save(form, data)
         except ValidationError as error:
             form.add_error(None, error)
             return self.form_invalid(form)
@@ -45,13 +46,13 @@ class InteractionCreateView(RoleRequiredMixin, InteractionFormMixin, CreateView)
         super().setup(request, *args, **kwargs)
         self.organization = get_object_or_404(Organization, pk=kwargs["pk"])
 
-    def save(self, data):
+    def save(self, form, data):
         interaction = services.interaction_log(organization=self.organization, author=self.request.user, **data)
         messages.success(self.request, _("Interaction “%(subject)s” logged.") % {"subject": interaction.subject})
         return interaction
 
 
-class InteractionUpdateView(RoleRequiredMixin, InteractionFormMixin, UpdateView):
+class InteractionUpdateView(RoleRequiredMixin, VersionConflictMixin, InteractionFormMixin, UpdateView):
     """Edit one's own interaction; author and creation time are kept."""
 
     permission_required = "partners.change_interaction"
@@ -63,8 +64,10 @@ class InteractionUpdateView(RoleRequiredMixin, InteractionFormMixin, UpdateView)
         self.organization = interaction.organization
         return interaction
 
-    def save(self, data):
-        interaction = services.interaction_update(interaction=self.object, **data)
+    def save(self, form, data):
+        interaction = services.interaction_update(
+            interaction=self.object, expected_version=form.expected_version, **data
+        )
         messages.success(self.request, _("Interaction “%(subject)s” updated.") % {"subject": interaction.subject})
         return interaction
 

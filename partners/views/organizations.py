@@ -11,6 +11,8 @@ from .. import services
 from ..filters import OrganizationFilter
 from ..forms import InteractionForm, OrganizationForm
 from ..models import Collaboration, Contact, Interaction, Organization
+from ..selectors import history_for
+from ..versioning import VersionConflictMixin
 from .base import FilteredListMixin, RoleRequiredMixin
 
 TIMELINE_PAGE_SIZE = 20
@@ -25,7 +27,8 @@ class OrganizationListView(RoleRequiredMixin, FilteredListMixin, ListView):
 
     def base_queryset(self):
         return (
-            Organization.objects.with_engagement()
+            Organization.objects.active()
+            .with_engagement()
             .select_related("relationship_owner")
             .prefetch_related("sectors")
             .order_by("name")
@@ -62,6 +65,7 @@ class OrganizationDetailView(RoleRequiredMixin, DetailView):
         can_log = self.request.user.has_perm("partners.add_interaction")
         return super().get_context_data(
             today=timezone.localdate(),
+            history=history_for(organization),
             timeline=page,
             interaction_form=InteractionForm(organization=organization) if can_log else None,
             **kwargs,
@@ -81,6 +85,7 @@ class OrganizationFormMixin:
             organization=form.save(commit=False),
             sectors=form.cleaned_data["sectors"],
             programs=form.cleaned_data["programs"],
+            expected_version=form.expected_version,
         )
         messages.success(self.request, self.success_message())
         return redirect(self.object)
@@ -90,7 +95,7 @@ class OrganizationCreateView(RoleRequiredMixin, OrganizationFormMixin, CreateVie
     permission_required = "partners.add_organization"
 
 
-class OrganizationUpdateView(RoleRequiredMixin, OrganizationFormMixin, UpdateView):
+class OrganizationUpdateView(RoleRequiredMixin, VersionConflictMixin, OrganizationFormMixin, UpdateView):
     permission_required = "partners.change_organization"
 
     def success_message(self):

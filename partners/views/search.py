@@ -16,8 +16,8 @@ class SearchView(RoleRequiredMixin, TemplateView):
         results = {}
         if q:
             results = {
-                "organizations": Organization.objects.search(q).order_by("name")[:LIMIT],
-                "contacts": Contact.objects.search(q).select_related("organization")[:LIMIT],
+                "organizations": Organization.objects.active().search(q).order_by("name")[:LIMIT],
+                "contacts": Contact.objects.active().search(q).select_related("organization")[:LIMIT],
                 "collaborations": Collaboration.objects.search(q).order_by("title")[:LIMIT],
             }
         return super().get_context_data(q=q, limit=LIMIT, **results, **kwargs)

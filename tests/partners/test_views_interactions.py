@@ -67,7 +67,7 @@ def test_only_the_author_edits_an_interaction_and_authorship_is_kept(client, tea
     created_at = interaction.created_at
     client.force_login(team_user)
     url = reverse("partners:interaction-update", args=[interaction.pk])
-    client.post(url, {"kind": "meeting", "occurred_on": "2026-11-02", "subject": "New"})
+    client.post(url, {"kind": "meeting", "occurred_on": "2026-11-02", "subject": "New", "version": interaction.version})
     interaction.refresh_from_db()
     assert (interaction.subject, interaction.author, interaction.created_at) == ("New", team_user, created_at)
     colleague = UserFactory(group="Partnerships team")

@@ -169,6 +169,50 @@ def test_editing_an_organization_changes_it_rather_than_adding_one(client, team_
     organization = OrganizationFactory(name="Giatec")
     client.force_login(team_user)
     response = client.post(reverse("partners:organization-update", args=[organization.pk]),
-                           {"name": "Giatec", "kind": "industry", "status": "former", "partner_since": 2019})
+                           {"name": "Giatec", "kind": "industry", "status": "former", "partner_since": 2019,
+                            "version": organization.version})
     assert response.status_code == 302
     assert Organization.objects.get().status == "former"
+
+
+def test_second_of_two_staff_editing_a_partner_sees_both_versions_and_nothing_is_overwritten(client, team_user):
+    from partners.models import Organization
+
+    organization = OrganizationFactory(name="Giatec", city="Ottawa")
+    url = reverse("partners:organization-update", args=[organization.pk])
+    client.force_login(team_user)
+    opened_at = organization.version
+    first = client.post(url, {"name": "Giatec", "kind": "industry", "status": "partner", "city": "Montreal",
+                              "version": opened_at})
+    assert first.status_code == 302
+    second = client.post(url, {"name": "Giatec", "kind": "industry", "status": "partner", "city": "Toronto",
+                               "version": opened_at})
+    assert second.status_code == 409
+    page = second.content.decode()
+    assert "Someone else saved this record while you were editing it" in page
+    assert "Montreal" in page and 'value="Toronto"' in page
+    assert Organization.objects.get().city == "Montreal"
+
+
+def test_partner_page_shows_the_change_history(client, team_user):
+    organization = OrganizationFactory(name="Giatec", city="Ottawa")
+    client.force_login(team_user)
+    client.post(reverse("partners:organization-update", args=[organization.pk]),
+                {"name": "Giatec", "kind": "industry", "status": "partner", "city": "Montreal", "country": "Canada",
+                 "version": organization.version})
+    history = client.get(organization.get_absolute_url()).context["history"]
+    assert [(c.name, c.before, c.after) for c in history[0].changes] == [("city", "Ottawa", "Montreal")]
+    page = client.get(organization.get_absolute_url()).content.decode()
+    assert "Ottawa" in page and "Montreal" in page
+
+
+def test_archived_partners_leave_the_directory_and_search(client, team_user):
+    from partners.services import organization_archive
+
+    archived = OrganizationFactory(name="Old Partner")
+    OrganizationFactory(name="Current Partner")
+    organization_archive(organization=archived, by=team_user)
+    client.force_login(team_user)
+    assert [o.name for o in client.get(reverse("partners:organization-list")).context["object_list"]] == ["Current Partner"]
+    found = client.get(reverse("partners:search"), {"q": "partner"}).context["organizations"]
+    assert [o.name for o in found] == ["Current Partner"]

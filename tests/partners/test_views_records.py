@@ -84,7 +84,7 @@ def test_editing_a_collaboration_replaces_its_partners(client, team_user):
     client.force_login(team_user)
     client.post(reverse("partners:collaboration-update", args=[collaboration.pk]), {
         "title": collaboration.title, "kind": collaboration.kind, "status": "active", "organizations": [second.pk],
-        "participants-TOTAL_FORMS": "0", "participants-INITIAL_FORMS": "0",
+        "participants-TOTAL_FORMS": "0", "participants-INITIAL_FORMS": "0", "version": collaboration.version,
     })
     assert [o.name for o in collaboration.organizations.all()] == ["Second"]
 
@@ -102,7 +102,7 @@ def test_registering_a_partner_for_a_fair_and_recording_placements(client, team_
     assert "already registered" in again.content.decode()
     client.post(reverse("partners:participation-update", args=[participation.pk]),
                 {"status": "attended", "internships_offered": 3, "full_time_offered": 1, "interns_hired": 2,
-                 "converted_full_time": 1})
+                 "converted_full_time": 1, "version": participation.version})
     participation.refresh_from_db()
     assert (participation.status, participation.interns_hired, participation.converted_full_time) == ("attended", 2, 1)
     page = client.get(reverse("partners:fair-detail", args=[fair.pk])).content.decode()
@@ -114,7 +114,7 @@ def test_more_conversions_than_hires_is_refused(client, team_user):
     client.force_login(team_user)
     response = client.post(reverse("partners:participation-update", args=[participation.pk]),
                            {"status": "attended", "internships_offered": 1, "full_time_offered": 0,
-                            "interns_hired": 1, "converted_full_time": 3})
+                            "interns_hired": 1, "converted_full_time": 3, "version": participation.version})
     assert "Cannot convert more interns than were hired." in response.content.decode()
 
 
@@ -199,5 +199,5 @@ def test_editing_a_contact_changes_it_rather_than_adding_one(client, team_user):
     client.force_login(team_user)
     client.post(reverse("partners:contact-update", args=[contact.pk]),
                 {"first_name": "Anil", "last_name": "Arora", "title": "Chief Statistician",
-                 "organization": contact.organization_id})
+                 "organization": contact.organization_id, "version": contact.version})
     assert Contact.objects.get().title == "Chief Statistician"
