@@ -1,11 +1,17 @@
 """Configuration from the environment and SQLite set up for concurrent writers."""
+import os
+import subprocess
+import sys
 import threading
+from pathlib import Path
 
 import dj_database_url
 import pytest
-from django.db import connection, connections
+from django.db import connections
 
 from partners.models import Organization
+
+PROJECT = Path(__file__).resolve().parents[1]
 
 
 def test_database_url_names_postgresql():
@@ -14,16 +20,23 @@ def test_database_url_names_postgresql():
     assert config["NAME"] == "crm"
 
 
-@pytest.mark.django_db
-def test_sqlite_runs_in_wal_mode_with_immediate_transactions():
-    if connection.vendor != "sqlite":
-        pytest.skip("SQLite-specific: this run uses %s" % connection.vendor)
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA journal_mode")
-        assert cursor.fetchone()[0] == "wal"
-        cursor.execute("PRAGMA busy_timeout")
-        assert cursor.fetchone()[0] >= 10_000
-    assert connection.settings_dict["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+def test_sqlite_runs_in_wal_mode_with_immediate_transactions(tmp_path):
+    """Checked in a fresh process on a SQLite file, so the PostgreSQL run proves it too."""
+    probe = (
+        "import django; django.setup();"
+        "from django.db import connection;"
+        "c = connection.cursor();"
+        "print(c.execute('PRAGMA journal_mode').fetchone()[0],"
+        " c.execute('PRAGMA busy_timeout').fetchone()[0],"
+        " connection.settings_dict['OPTIONS']['transaction_mode'])"
+    )
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'probe.sqlite3'}", "DJANGO_SETTINGS_MODULE": "crm.settings"}
+    result = subprocess.run(
+        [sys.executable, "-c", probe], env=env, cwd=PROJECT, capture_output=True, text=True, check=True
+    )
+    mode, timeout, transaction_mode = result.stdout.split()
+    assert (mode, transaction_mode) == ("wal", "IMMEDIATE")
+    assert int(timeout) >= 10_000
 
 
 @pytest.mark.django_db(transaction=True)
