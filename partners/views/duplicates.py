@@ -1,13 +1,23 @@
 """Likely duplicates, the merge confirmation page, and undoing a merge."""
 from django.contrib import messages
-from django.db.models import Count
+from django.db.models import OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _, gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
-from ..models import Contact, Organization
+from ..models import (
+    Agreement,
+    CollaborationPartner,
+    Contact,
+    FairParticipation,
+    Interaction,
+    Organization,
+    Participant,
+    Publication,
+    _count_of,
+)
 from ..models_merges import Merge
 from ..selectors import display_value
 from ..selectors_duplicates import contact_duplicate_pairs, organization_duplicate_pairs
@@ -51,22 +61,27 @@ class DuplicateListView(RoleRequiredMixin, TemplateView):
 
 
 def _with_counts(kind):
-    """The records of ``kind`` with what a merge would move, counted in the same query."""
+    """The records of ``kind`` with what a merge would move, counted in the same query.
+
+    Correlated subqueries, not joins: joining several to-many relations multiplies rows.
+    """
     if kind == "organization":
         counts = {
-            "contact_count": Count("contacts", distinct=True),
-            "interaction_count": Count("interactions", distinct=True),
-            "agreement_count": Count("agreements", distinct=True),
-            "collaboration_count": Count("collaboration_links", distinct=True),
-            "participation_count": Count("fair_participations", distinct=True),
+            "contact_count": Contact.objects.filter(organization=OuterRef("pk")),
+            "interaction_count": Interaction.objects.filter(organization=OuterRef("pk")),
+            "agreement_count": Agreement.objects.filter(organization=OuterRef("pk")),
+            "collaboration_count": CollaborationPartner.objects.filter(organization=OuterRef("pk")),
+            "participation_count": FairParticipation.objects.filter(organization=OuterRef("pk")),
         }
-        return Organization.objects.active().select_related("relationship_owner", "parent").annotate(**counts)
-    counts = {
-        "interaction_count": Count("interactions", distinct=True),
-        "participation_count": Count("participations", distinct=True),
-        "publication_count": Count("publications", distinct=True),
-    }
-    return Contact.objects.active().select_related("organization").annotate(**counts)
+        records = Organization.objects.active().select_related("relationship_owner", "parent")
+    else:
+        counts = {
+            "interaction_count": Interaction.contacts.through.objects.filter(contact=OuterRef("pk")),
+            "participation_count": Participant.objects.filter(contact=OuterRef("pk")),
+            "publication_count": Publication.authors.through.objects.filter(contact=OuterRef("pk")),
+        }
+        records = Contact.objects.active().select_related("organization")
+    return records.annotate(**{name: _count_of(queryset) for name, queryset in counts.items()})
 
 
 class MergeView(RoleRequiredMixin, TemplateView):
