@@ -73,9 +73,9 @@ def _locked(model, pk):
     return model._base_manager.select_for_update().get(pk=pk)
 
 
-def _check_pair(keep, remove, label):
+def _check_pair(keep, remove):
     if keep.pk == remove.pk:
-        raise MergeRefused(_("Choose two different %(kind)s.") % {"kind": label})
+        raise MergeRefused(_("Choose two different records."))
     if keep.is_archived or remove.is_archived:
         raise MergeRefused(_("An archived record cannot be merged; restore it first."))
 
@@ -87,7 +87,7 @@ def _check_pair(keep, remove, label):
 def organization_merge(*, keep: Organization, remove: Organization, user) -> Merge:
     """Fold ``remove`` into ``keep``: everything that named ``remove`` names ``keep``; ``remove`` is archived."""
     keep, remove = _locked(Organization, keep.pk), _locked(Organization, remove.pk)
-    _check_pair(keep, remove, _("organizations"))
+    _check_pair(keep, remove)
     snapshot = {"moved": {}, "versions": {}, "combined": {}, "added": {}}
 
     # Links the database allows once per partner: combine them where keep already has one.
@@ -190,7 +190,7 @@ def _add_missing(manager, values):
 def contact_merge(*, keep: Contact, remove: Contact, user) -> Merge:
     """Fold ``remove`` into ``keep`` (same organization): interactions, collaborations and papers name ``keep``."""
     keep, remove = _locked(Contact, keep.pk), _locked(Contact, remove.pk)
-    _check_pair(keep, remove, _("contacts"))
+    _check_pair(keep, remove)
     if keep.organization_id != remove.organization_id:
         raise MergeRefused(
             _("Only people of the same organization can be merged; change the organization of one of them first.")
