@@ -35,6 +35,11 @@ class DuplicatePair:
     reasons: list = field(default_factory=list)
 
     @property
+    def mergeable(self):
+        """Contacts are merged within one organization only (see services_merges.contact_merge)."""
+        return getattr(self.first, "organization_id", None) == getattr(self.second, "organization_id", None)
+
+    @property
     def reason_labels(self):
         return [REASONS[reason] for reason in self.reasons]
 

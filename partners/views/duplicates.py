@@ -90,7 +90,8 @@ class MergeView(RoleRequiredMixin, TemplateView):
     permission_required = "partners.merge_records"
     template_name = "partners/merge_confirm.html"
 
-    def dispatch(self, request, *args, kind, first, second, **kwargs):
+    def load(self, kind, first, second):
+        """The two records of the pair, active ones only (after the permission check, so no 404 leaks)."""
         if kind not in ("organization", "contact") or first == second:
             raise Http404
         self.kind = kind
@@ -98,7 +99,10 @@ class MergeView(RoleRequiredMixin, TemplateView):
         if len(records) != 2:
             raise Http404
         self.first, self.second = records[first], records[second]
-        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        self.load(kwargs["kind"], kwargs["first"], kwargs["second"])
+        return self.render_to_response(self.get_context_data())
 
     def get_context_data(self, **kwargs):
         model = Organization if self.kind == "organization" else Contact
@@ -117,6 +121,7 @@ class MergeView(RoleRequiredMixin, TemplateView):
         )
 
     def post(self, request, *args, **kwargs):
+        self.load(kwargs["kind"], kwargs["first"], kwargs["second"])
         chosen = request.POST.get("keep")
         if chosen not in (str(self.first.pk), str(self.second.pk)):
             context = self.get_context_data(error=_("Choose the record that stays."))

@@ -154,3 +154,16 @@ def test_merge_page_query_count_is_constant(client, merger, django_assert_max_nu
     # Prevents one query per moved row: counts are aggregated in the query that loads both records.
     with django_assert_max_num_queries(10):
         assert client.get(reverse("partners:merge", args=["organization", keep.pk, remove.pk])).status_code == 200
+
+
+def test_people_of_different_organizations_are_listed_without_a_merge_button(client, merger):
+    ContactFactory(email="anil@statcan.gc.ca"), ContactFactory(email="ANIL@statcan.gc.ca")
+    client.force_login(merger)
+    page = client.get(reverse("partners:duplicate-list")).content.decode()
+    assert "same email" in page and "Different organizations" in page
+    assert ">Merge<" not in page
+
+
+def test_merge_page_answers_403_before_looking_up_the_records(client, team_user):
+    assert client.force_login(team_user) is None
+    assert client.get(reverse("partners:merge", args=["organization", 999998, 999999])).status_code == 403
