@@ -100,3 +100,14 @@ def test_contacts_like_matches_email_in_any_case_and_name_at_the_same_organizati
     assert list(contacts_like(first_name="X", last_name="Y", email="ANIL@statcan.gc.ca")) == [anil]
     assert list(contacts_like(first_name="anil", last_name="arora", organization=anil.organization)) == [anil]
     assert list(contacts_like(first_name="anil", last_name="arora", organization=OrganizationFactory())) == []
+
+
+def test_every_legal_form_is_set_aside_in_sql_as_in_python():
+    from partners.duplicate_keys import LEGAL_SUFFIXES
+
+    names = ["Acme", "Acme Inc.", "ACME Ltée", "Acme Corp", "Acme S.A.R.L.", "Acme, Limited", "Acme GmbH", "Acme Co."]
+    assert {suffix for suffix in ("inc", "ltee", "corp", "s a r l", "limited", "gmbh", "co")} <= set(LEGAL_SUFFIXES)
+    created = [OrganizationFactory(name=name) for name in names]
+    assert {organization_match_key(name) for name in names} == {"acme"}
+    assert list(organizations_like(name="acme").order_by("pk")) == created
+    assert [pair.second for pair in organization_duplicate_pairs()] == created[1:]

@@ -97,3 +97,12 @@ def test_feeds_cost_the_same_queries_for_many_events(client, team_user, django_a
         assert len(events(client.get(url_agreements))) == 25
     with django_assert_max_num_queries(6):
         assert len(events(client.get(url_follow_ups))) == 25
+
+
+def test_calendar_page_query_count_is_constant(client, team_user, django_assert_max_num_queries):
+    client.force_login(team_user)
+    client.get(reverse("partners:calendar"))
+    # Prevents a query per feed (permission checks are cached on the user, the token read once).
+    with django_assert_max_num_queries(8):
+        page = client.get(reverse("partners:calendar")).content.decode()
+    assert page.count(".ics") == 3
