@@ -74,3 +74,12 @@ def test_bad_filter_answers_400_with_the_error_not_an_empty_file(client, readonl
     client.force_login(readonly_user)
     response = client.get(reverse("partners:contact-list-vcard"), {"organization": "nope"})
     assert response.status_code == 400
+
+
+def test_contact_page_and_filtered_list_link_to_their_vcards(client, readonly_user):
+    contact = ContactFactory()
+    client.force_login(readonly_user)
+    detail = client.get(reverse("partners:contact-detail", args=[contact.pk])).content.decode()
+    assert reverse("partners:contact-vcard", args=[contact.pk]) in detail
+    listing = client.get(reverse("partners:contact-list"), {"q": "Arora", "page": "1"}).content.decode()
+    assert f'{reverse("partners:contact-list-vcard")}?q=Arora"' in listing
