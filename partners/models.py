@@ -818,3 +818,7 @@ class UserPreference(models.Model):
 
     def __str__(self):
         return str(self.user)
+
+
+# Kept in their own module (this one is long); imported here so Django registers them with the app.
+from .models_merges import CalendarToken, Merge  # noqa: E402,F401

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from .views import collaborations, contacts, fairs, home, interactions, organizations, preferences, search
+from .views import calendars, duplicates, vcards
 
 app_name = "partners"
 
@@ -27,4 +28,11 @@ urlpatterns = [
     path("fairs/<int:pk>/", fairs.FairDetailView.as_view(), name="fair-detail"),
     path("fairs/<int:fair_pk>/participations/new/", fairs.ParticipationCreateView.as_view(), name="participation-create"),
     path("participations/<int:pk>/edit/", fairs.ParticipationUpdateView.as_view(), name="participation-update"),
+    path("contacts/vcard/", vcards.ContactListVCardView.as_view(), name="contact-list-vcard"),
+    path("contacts/<int:pk>/vcard/", vcards.ContactVCardView.as_view(), name="contact-vcard"),
+    path("duplicates/", duplicates.DuplicateListView.as_view(), name="duplicate-list"),
+    path("duplicates/<str:kind>/<int:first>/<int:second>/merge/", duplicates.MergeView.as_view(), name="merge"),
+    path("merges/<int:pk>/undo/", duplicates.MergeUndoView.as_view(), name="merge-undo"),
+    path("calendar/", calendars.CalendarView.as_view(), name="calendar"),
+    path("calendar/<str:token>/<str:feed>.ics", calendars.calendar_feed, name="calendar-feed"),
 ]
