@@ -186,3 +186,6 @@ class UserPreferenceAdmin(admin.ModelAdmin):
     list_display = ["user", "language"]
     list_select_related = ["user"]
     autocomplete_fields = ["user"]
+
+
+from . import admin_imports  # noqa: E402,F401  (registers the import records)

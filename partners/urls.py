@@ -28,3 +28,16 @@ urlpatterns = [
     path("fairs/<int:fair_pk>/participations/new/", fairs.ParticipationCreateView.as_view(), name="participation-create"),
     path("participations/<int:pk>/edit/", fairs.ParticipationUpdateView.as_view(), name="participation-update"),
 ]
+
+from .views import imports  # noqa: E402  (kept apart so parallel branches append without conflicts)
+
+urlpatterns += [
+    path("imports/", imports.ImportListView.as_view(), name="import-list"),
+    path("imports/new/", imports.ImportUploadView.as_view(), name="import-upload"),
+    path("imports/<int:pk>/", imports.ImportDetailView.as_view(), name="import-detail"),
+    path("imports/<int:pk>/mapping/", imports.ImportMappingView.as_view(), name="import-mapping"),
+    path("imports/<int:pk>/preview/", imports.ImportPreviewView.as_view(), name="import-preview"),
+    path("imports/<int:pk>/errors.csv", imports.ImportErrorReportView.as_view(), name="import-errors"),
+    path("imports/<int:pk>/confirm/", imports.ImportConfirmView.as_view(), name="import-confirm"),
+    path("imports/<int:pk>/undo/", imports.ImportUndoView.as_view(), name="import-undo"),
+]
