@@ -151,15 +151,16 @@ class Planner:
         """Refuse a row naming the same record as an earlier row of the file."""
         for key in keys:
             if key in self.seen:
-                row.error("", _("Same %(what)s as row %(row)s: each record may appear only once in a file.") % {"what": what, "row": self.seen[key]})
+                row.error("", _("Same %(what)s as row %(row)s: each record may appear only once in a file.") % {"what": what(), "row": self.seen[key]})
                 return False
         for key in keys:
             self.seen[key] = row.number
         return True
 
     def _start(self, row, existing, new):
+        """``new`` makes the record a row creates; only called when nothing existing matched."""
         if existing is None:
-            row.action, row.instance = "create", new
+            row.action, row.instance = "create", new()
         else:
             row.action, row.instance = "update", copy.copy(existing)
             row.before = {}
@@ -237,10 +238,10 @@ class Planner:
         keys = [k for k in (("ext", external_id), ("domain", domain), ("name", name_key)) if k[1]]
         if existing is not None:
             keys.append(("pk", existing.pk))
-        if not self._once(row, keys, _("organization")):
+        if not self._once(row, keys, lambda: _("organization")):
             return
-        new = Organization(kind=Organization.Kind.INDUSTRY)
-        self._start(row, existing, new)
+        # A file without a kind column makes companies: CRM exports list companies, and kind is required.
+        self._start(row, existing, lambda: Organization(kind=Organization.Kind.INDUSTRY))
         self._assign(row, values)
         if name_key:
             clash = self.org_by_name.get(name_key)
@@ -270,12 +271,12 @@ class Planner:
         keys = [k for k in (("ext", external_id), ("email", email)) if k[1]]
         if existing is not None:
             keys.append(("pk", existing.pk))
-        if not self._once(row, keys, _("contact")):
+        if not self._once(row, keys, lambda: _("contact")):
             return
         organization = self._organization(row, values.get("organization", ""))
         if row.errors:
             return
-        self._start(row, existing, Contact())
+        self._start(row, existing, Contact)
         if organization is not None and organization.pk != row.instance.organization_id:
             if row.action == "update":
                 row.before["organization_id"] = row.instance.organization_id
@@ -299,9 +300,9 @@ class Planner:
             return
         keys = [("ext", external_id)] if external_id else []
         keys.append(("same", organization and organization.pk, values.get("occurred_on"), values.get("kind", "").casefold(), row.label.casefold()))
-        if not self._once(row, keys, _("interaction")):
+        if not self._once(row, keys, lambda: _("interaction")):
             return
-        self._start(row, existing, Interaction(author=self.user))
+        self._start(row, existing, lambda: Interaction(author=self.user))
         if organization is not None and organization.pk != row.instance.organization_id:
             if row.action == "update":
                 row.before["organization_id"] = row.instance.organization_id
