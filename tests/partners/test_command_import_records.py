@@ -1,11 +1,19 @@
 """The import_records command: large files from the shell, same checks, all or nothing."""
 import pytest
+from django.utils import translation
 from django.core.management import CommandError, call_command
 
 from partners.models import Organization
 from partners.models_imports import ImportBatch
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages are compared in English, whatever language an earlier test left active."""
+    with translation.override("en"):
+        yield
 
 
 def test_command_imports_with_a_progress_bar_and_records_the_batch(tmp_path, admin_user, capsys):

@@ -1,5 +1,6 @@
 """Importing a file as a whole, and undoing it as a whole."""
 import pytest
+from django.utils import translation
 
 from partners.importing.mapping import suggest_mapping
 from partners.importing.readers import read_table
@@ -10,6 +11,13 @@ from partners.services_imports import ImportRejected, ImportUndoRefused, import_
 from tests.factories import OrganizationFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages are compared in English, whatever language an earlier test left active."""
+    with translation.override("en"):
+        yield
 
 
 def run(user, kind, text, file_name="f.csv"):
