@@ -143,3 +143,51 @@ def test_preview_query_count_does_not_grow_with_the_file(client, admin_user, dja
     batch = ImportBatch.objects.get()
     with django_assert_max_num_queries(8):
         assert client.get(reverse("partners:import-preview", args=[batch.pk])).status_code == 200
+
+
+BAD_FILES = {
+    "empty": ("empty.csv", b"", "The submitted file is empty."),
+    "blank lines only": ("blank.csv", b"\r\n ,\r\n", "The file is empty."),
+    "headings only": ("h.csv", b"Company name,City\r\n", "The file has headings but no rows to import."),
+    "text named xlsx": ("partners.xlsx", b"name,city\nGiatec,Ottawa\n", "is not an Excel workbook"),
+    "mixed encodings": ("m.csv", "name\nQuébec\n".encode() + "Montréal\n".encode("cp1252"), "The file mixes two encodings"),
+    "10,000 columns": ("w.csv", b"name,city\nGiatec,Ottawa\n" + b",".join([b"x"] * 10_000), "Row 3 has 10000 columns"),
+}
+
+
+@pytest.mark.parametrize("name, content, message", BAD_FILES.values(), ids=BAD_FILES.keys())
+def test_each_bad_file_gets_a_clear_message_and_nothing_is_kept(client, admin_user, name, content, message):
+    client.force_login(admin_user)
+    response = upload(client, content=content, name=name)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not ImportBatch.objects.exists()
+    assert not Organization.objects.exists()
+
+
+def test_duplicate_rows_in_one_file_are_flagged_in_the_preview_and_block_the_import(client, admin_user):
+    client.force_login(admin_user)
+    upload(client, content=b"name,city\nGiatec,Ottawa\nSama,Montreal\ngiatec,Ottawa\n")
+    batch = ImportBatch.objects.get()
+    page = client.get(reverse("partners:import-preview", args=[batch.pk])).content.decode()
+    assert "Same organization as row 2" in page
+    client.post(reverse("partners:import-confirm", args=[batch.pk]))
+    assert not Organization.objects.exists()
+
+
+def test_xlsx_upload_imports_formulas_as_text(client, admin_user):
+    from tests.partners.test_importing import xlsx
+
+    client.force_login(admin_user)
+    upload(client, content=xlsx([["Company name", "City"], ["=1+1", "=A1"]]), name="partners.xlsx")
+    import_run(batch=ImportBatch.objects.get())
+    assert list(Organization.objects.values_list("name", "city")) == [("=1+1", "=A1")]
+
+
+def test_import_detail_query_count_is_constant(client, admin_user, django_assert_max_num_queries):
+    # Prevents the result page from loading the imported records one by one.
+    client.force_login(admin_user)
+    upload(client, content=b"name\n" + b"".join(b"Org %d\n" % n for n in range(50)))
+    batch = import_run(batch=ImportBatch.objects.get())
+    with django_assert_max_num_queries(5):
+        assert client.get(batch.get_absolute_url()).status_code == 200
