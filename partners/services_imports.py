@@ -2,7 +2,7 @@
 from itertools import islice
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _, ngettext
@@ -72,7 +72,10 @@ def import_run(*, batch: ImportBatch, table=None, progress=None) -> ImportBatch:
             for row in chunk
         ]
         _report(progress, len(chunk))
-    fields = sorted({name for row in updated for name in row.changed if name != "sectors"})
+    fields = {name for row in updated for name in row.changed if name != "sectors"}
+    if "name" in fields and model is Organization:
+        fields.add("name_key")  # derived from the name; save() would have refreshed it
+    fields = sorted(fields)
     for chunk in _chunks(updated):
         for row in chunk:
             # bulk_update skips save(): move the version and the timestamp on as a save would.
@@ -156,6 +159,26 @@ def import_undo(*, batch: ImportBatch, user) -> ImportBatch:
             )
             % {"count": len(edited), "names": names or "—"}
         )
+    try:
+        _take_back(batch, model, records, current, user)
+    except ProtectedError:
+        raise ImportUndoRefused(
+            _("Records this import created are now used elsewhere (contacts, interactions, collaborations…): remove those first.")
+        ) from None
+    except IntegrityError:
+        raise ImportUndoRefused(
+            _("A value this import replaced is now used by another record (a name or a key): undoing it would create a duplicate.")
+        ) from None
+    now = timezone.now()
+    batch.status = ImportBatch.Status.UNDONE
+    batch.undone_at = now
+    batch.undone_by = user
+    batch.save()
+    return batch
+
+
+def _take_back(batch, model, records, current, user):
+    """Restore the values an import replaced and delete the records it created."""
     reason = f"Undo of import #{batch.pk}"
     restored, fields, sectors = [], set(), []
     now = timezone.now()
@@ -169,6 +192,9 @@ def import_undo(*, batch: ImportBatch, user) -> ImportBatch:
                 continue
             setattr(instance, name, value)
             fields.add(name.removesuffix("_id"))
+        if model is Organization and "name" in fields:
+            instance.name_key = normalize_name(instance.name)
+            fields.add("name_key")
         instance.version += 1
         instance.updated_at = now
         restored.append(instance)
@@ -178,15 +204,5 @@ def import_undo(*, batch: ImportBatch, user) -> ImportBatch:
     for pk, sector_ids in sectors:
         Organization.objects.get(pk=pk).sectors.set(sector_ids)
     created = [r.object_id for r in records if r.action == ImportedRecord.Action.CREATED]
-    try:
-        for chunk in _chunks(created):
-            model.objects.filter(pk__in=chunk).delete()
-    except ProtectedError:
-        raise ImportUndoRefused(
-            _("Records this import created are now used elsewhere (contacts, interactions, collaborations…): remove those first.")
-        ) from None
-    batch.status = ImportBatch.Status.UNDONE
-    batch.undone_at = now
-    batch.undone_by = user
-    batch.save()
-    return batch
+    for chunk in _chunks(created):
+        model.objects.filter(pk__in=chunk).delete()

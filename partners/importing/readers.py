@@ -1,7 +1,6 @@
 """Turn an uploaded CSV or XLSX file into headings and rows of text, or say clearly why it cannot be read."""
 import csv
 import io
-import zipfile
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _, ngettext
@@ -128,19 +127,23 @@ def _xlsx_rows(content):
         raise ImportFileError(
             _("This file is called .xlsx but is not an Excel workbook (it looks like text). Rename it to .csv or save it again from the spreadsheet as .xlsx.")
         )
+    damaged = _("This Excel workbook is damaged and cannot be read. Save it again from the spreadsheet.")
     try:
         # data_only=False: a formula is read as its text (“=SUM(A1:A3)”), never evaluated.
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
-        raise ImportFileError(_("This Excel workbook is damaged and cannot be read. Save it again from the spreadsheet.")) from None
+    except Exception:  # any archive that is not a workbook; openpyxl raises many kinds
+        raise ImportFileError(damaged) from None
     try:
-        sheet = workbook.worksheets[0]
         rows = []
-        for values in sheet.iter_rows(values_only=True):
+        for values in workbook.worksheets[0].iter_rows(values_only=True):
             rows.append([_cell_text(value) for value in values])
             if len(rows[-1]) > MAX_COLUMNS:
                 _check_width(rows[-1], len(rows))
         return rows
+    except ImportFileError:
+        raise
+    except Exception:  # a sheet whose XML is broken
+        raise ImportFileError(damaged) from None
     finally:
         workbook.close()
 

@@ -1,5 +1,6 @@
 """Import pages: upload, map columns, preview, confirm; the list of imports with their undo."""
 import csv
+from itertools import chain
 
 from django.contrib import messages
 from django.db import IntegrityError
@@ -105,7 +106,9 @@ class ImportPreviewView(DraftMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         plan = plan_import(kind=self.batch.kind, table=self.table, mapping=self.batch.mapping, user=self.request.user)
+        # Every row with something to say first comes along, but a page of 20,000 rows helps nobody.
         shown = [row for index, row in enumerate(plan.rows) if index < PREVIEW_ROWS or row.errors or row.warnings]
+        shown = shown[: 2 * PREVIEW_ROWS]
         return super().get_context_data(
             plan=plan, rows=shown, hidden=len(plan.rows) - len(shown), errors=plan.errors(), **kwargs
         )
@@ -129,9 +132,9 @@ class ImportErrorReportView(DraftMixin, View):
         plan = plan_import(kind=self.batch.kind, table=self.table, mapping=self.batch.mapping, user=request.user)
         writer = csv.writer(_Echo())
         lines = [(_("Row"), _("Column"), _("Error")), *plan.errors()]
-        response = StreamingHttpResponse(
-            (writer.writerow([_neutral(cell) for cell in line]) for line in lines), content_type="text/csv; charset=utf-8"
-        )
+        # The byte-order mark tells Excel the file is UTF-8, so accents survive opening it.
+        rows = (writer.writerow([_neutral(cell) for cell in line]) for line in lines)
+        response = StreamingHttpResponse(chain(["\ufeff"], rows), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="import-{self.batch.pk}-errors.csv"'
         return response
 

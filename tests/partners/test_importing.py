@@ -1,5 +1,6 @@
 """Reading files, mapping headings and planning rows: what the preview shows, without writing."""
 import io
+import zipfile
 
 import pytest
 from django.utils import translation
@@ -92,6 +93,14 @@ def test_row_with_ten_thousand_columns_is_refused():
     content = b"name,city\nGiatec,Ottawa\n" + b",".join([b"x"] * 10_000) + b"\n"
     with pytest.raises(ImportFileError, match="Row 3 has 10000 columns"):
         read_table(content, "f.csv")
+
+
+def test_archive_that_is_not_a_workbook_is_refused():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("word/document.xml", "<w:document/>")
+    with pytest.raises(ImportFileError, match="damaged"):
+        read_table(buffer.getvalue(), "letter.xlsx")
 
 
 def test_xlsx_row_with_ten_thousand_columns_is_refused():

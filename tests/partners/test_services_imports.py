@@ -67,7 +67,7 @@ def test_external_id_column_is_the_key_of_later_imports(admin_user):
     run(admin_user, "organizations", "Record ID,name\n981,Old name\n")
     batch = run(admin_user, "organizations", "Record ID,name\n981,New name\n")
     assert batch.updated_count == 1
-    assert list(Organization.objects.values_list("external_id", "name")) == [("981", "New name")]
+    assert list(Organization.objects.values_list("external_id", "name", "name_key")) == [("981", "New name", "new name")]
 
 
 def test_contacts_and_interactions_import(admin_user):
@@ -102,4 +102,21 @@ def test_undo_is_refused_once_an_imported_record_was_edited(admin_user):
     with pytest.raises(ImportUndoRefused, match="1 record was edited"):
         import_undo(batch=batch, user=admin_user)
     assert Organization.objects.count() == 2
+    assert ImportBatch.objects.get().status == "done"
+
+
+def test_undo_of_a_rename_gives_back_the_name_and_its_key(admin_user):
+    OrganizationFactory(name="Old name", external_id="981")
+    batch = run(admin_user, "organizations", "Record ID,name\n981,New name\n")
+    import_undo(batch=batch, user=admin_user)
+    assert list(Organization.objects.values_list("name", "name_key")) == [("Old name", "old name")]
+
+
+def test_undo_refused_when_a_replaced_name_was_taken_since(admin_user):
+    OrganizationFactory(name="Old name", external_id="981")
+    batch = run(admin_user, "organizations", "Record ID,name\n981,New name\n")
+    OrganizationFactory(name="Old Name!")
+    with pytest.raises(ImportUndoRefused, match="would create a duplicate"):
+        import_undo(batch=batch, user=admin_user)
+    assert Organization.objects.filter(name="New name").exists()
     assert ImportBatch.objects.get().status == "done"

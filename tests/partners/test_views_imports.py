@@ -101,9 +101,10 @@ def test_preview_flags_errors_offers_the_csv_report_and_no_import_button(client,
     assert "Column “employees”:" in page
     assert "Import now" not in page
     report = client.get(reverse("partners:import-errors", args=[batch.pk]))
-    lines = b"".join(report.streaming_content).decode().splitlines()
+    lines = b"".join(report.streaming_content).decode("utf-8-sig").splitlines()
     assert lines[0] == "Row,Column,Error"
     assert lines[1].startswith("3,employees,")
+    assert not any(line.startswith(("=", "3,employees,=")) for line in lines)
     assert client.post(reverse("partners:import-confirm", args=[batch.pk])).status_code == 302
     assert not Organization.objects.exists()
 
