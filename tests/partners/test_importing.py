@@ -54,6 +54,12 @@ def test_csv_in_each_common_encoding_reads_accents(encoding):
     assert table.rows == [(2, ["Hydro-Québec", "Montréal"])]
 
 
+def test_semicolon_file_keeps_commas_inside_values():
+    # French-Canadian Excel writes “;” because the comma is the decimal separator.
+    table = read_table(b"name;city\nAcme, Inc.;Laval\nB;Montreal\n", "f.csv")
+    assert table.rows == [(2, ["Acme, Inc.", "Laval"]), (3, ["B", "Montreal"])]
+
+
 def test_tab_separated_file_is_sniffed():
     assert read_table(b"name\tcity\nGiatec\tOttawa\n", "f.csv").rows == [(2, ["Giatec", "Ottawa"])]
 
