@@ -210,7 +210,7 @@ class Planner:
         if row.action == "update":
             # clean_fields turned the text into typed values: compare again so “12” equal to 12 is no change.
             row.changed = [n for n in row.changed if n not in row.before or row.before[n] != getattr(instance, n)]
-            row.before = {n: row.before[n] for n in row.changed if n in row.before}
+            row.before = {n: v for n, v in row.before.items() if n.removesuffix("_id") in row.changed}
 
     def _organization(self, row, text, column="organization"):
         """The existing organization a contact or interaction row names, by name, acronym or website."""

@@ -120,3 +120,14 @@ def test_undo_refused_when_a_replaced_name_was_taken_since(admin_user):
         import_undo(batch=batch, user=admin_user)
     assert Organization.objects.filter(name="New name").exists()
     assert ImportBatch.objects.get().status == "done"
+
+
+def test_undo_of_a_contact_import_moves_the_person_back(admin_user):
+    from tests.factories import ContactFactory
+
+    first, second = OrganizationFactory(name="Giatec"), OrganizationFactory(name="Sama")
+    ContactFactory(first_name="Ann", last_name="Lee", email="ann@example.org", organization=first)
+    batch = run(admin_user, "contacts", "First Name,Last Name,Email,Company name\nAnn,Lee,ann@example.org,Sama\n")
+    assert Contact.objects.get().organization == second
+    import_undo(batch=batch, user=admin_user)
+    assert Contact.objects.get().organization == first

@@ -192,3 +192,25 @@ def test_import_detail_query_count_is_constant(client, admin_user, django_assert
     batch = import_run(batch=ImportBatch.objects.get())
     with django_assert_max_num_queries(5):
         assert client.get(batch.get_absolute_url()).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "method, name",
+    [("get", "import-list"), ("get", "import-upload"), ("get", "import-detail"), ("get", "import-mapping"),
+     ("get", "import-preview"), ("get", "import-errors"), ("post", "import-confirm"), ("post", "import-undo")],
+)
+def test_every_import_page_refuses_users_without_the_permission(client, admin_user, team_user, method, name):
+    batch = ImportBatch.objects.create(user=team_user, file_name="f.csv", kind="organizations", content=CSV)
+    client.force_login(team_user)
+    url = reverse(f"partners:{name}") if name in ("import-list", "import-upload") else reverse(f"partners:{name}", args=[batch.pk])
+    assert getattr(client, method)(url).status_code == 403
+    assert ImportBatch.objects.get().status == "draft"
+
+
+def test_mapping_page_query_count_does_not_grow_with_the_file(client, admin_user, django_assert_max_num_queries):
+    # Prevents the mapping page from touching the database per column or per row.
+    client.force_login(admin_user)
+    upload(client, content=b"name,city,notes\n" + b"".join(b"Org %d,Laval,x\n" % n for n in range(300)))
+    batch = ImportBatch.objects.get()
+    with django_assert_max_num_queries(4):
+        assert client.get(reverse("partners:import-mapping", args=[batch.pk])).status_code == 200
