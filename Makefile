@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP_FLAGS := --quiet --disable-pip-version-check
 
-.PHONY: run test install install-test messages browser clean
+.PHONY: run test install install-test messages browser clean bench-import
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -44,3 +44,7 @@ test: $(VENV)/.installed-test messages browser
 
 clean:
 	rm -rf $(VENV) db.sqlite3* test_db*.sqlite3* staticfiles
+
+# 20,000 rows through import_records on a throwaway database; prints time and peak memory (README, "Importing data").
+bench-import: install
+	$(PY) bench/import_bench.py

@@ -215,3 +215,6 @@ class CalendarTokenAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+from . import admin_imports  # noqa: E402,F401  (registers the import records)

@@ -36,3 +36,16 @@ urlpatterns = [
     path("calendar/", calendars.CalendarView.as_view(), name="calendar"),
     path("calendar/<str:token>/<str:feed>.ics", calendars.calendar_feed, name="calendar-feed"),
 ]
+
+from .views import imports  # noqa: E402  (kept apart so parallel branches append without conflicts)
+
+urlpatterns += [
+    path("imports/", imports.ImportListView.as_view(), name="import-list"),
+    path("imports/new/", imports.ImportUploadView.as_view(), name="import-upload"),
+    path("imports/<int:pk>/", imports.ImportDetailView.as_view(), name="import-detail"),
+    path("imports/<int:pk>/mapping/", imports.ImportMappingView.as_view(), name="import-mapping"),
+    path("imports/<int:pk>/preview/", imports.ImportPreviewView.as_view(), name="import-preview"),
+    path("imports/<int:pk>/errors.csv", imports.ImportErrorReportView.as_view(), name="import-errors"),
+    path("imports/<int:pk>/confirm/", imports.ImportConfirmView.as_view(), name="import-confirm"),
+    path("imports/<int:pk>/undo/", imports.ImportUndoView.as_view(), name="import-undo"),
+]

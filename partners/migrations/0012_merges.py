@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('partners', '0010_history_versions_archive'),
+        ('partners', '0011_imports'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
