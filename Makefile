@@ -9,7 +9,7 @@ PIP_FLAGS := --quiet --disable-pip-version-check
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install $(PIP_FLAGS) -r requirements.txt 2>&1 | grep -v "is ignored" || true
-	$(PY) -c "import django, django_filters, simple_history, whitenoise, dj_database_url, psycopg, openpyxl"
+	$(PY) -c "import django, django_filters, simple_history, whitenoise, dj_database_url, psycopg, openpyxl, axes, csp"
 	touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed requirements-test.txt
