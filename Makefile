@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP_FLAGS := --quiet --disable-pip-version-check
 
-.PHONY: run test install install-test messages browser clean
+.PHONY: run test install install-test messages browser clean serve load
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -38,6 +38,16 @@ run: install messages
 	DJANGO_DEBUG=1 $(PY) manage.py populate_history --auto -v0
 	DJANGO_DEBUG=1 $(PY) manage.py ensure_demo_user
 	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+
+# The production way on loopback: gunicorn, collected static files (see bin/serve and README "Production").
+serve: install messages
+	PY=$(PY) bin/serve
+
+# Load test against bin/serve on loopback (README "Load test"); not part of `make test`.
+DURATION ?= 120
+USERS ?= 20
+load: install messages
+	$(PY) bench/load.py --duration $(DURATION) --users $(USERS)
 
 test: $(VENV)/.installed-test messages browser
 	$(PY) -m pytest $(PYTEST_ARGS)
