@@ -7,7 +7,9 @@ through the ORM, so a backup taken on SQLite restores on PostgreSQL and back, wi
 import datetime
 import gzip
 import json
+import os
 from collections import Counter
+from pathlib import Path
 
 from django.apps import apps
 from django.core import serializers
@@ -71,13 +73,16 @@ def database_backup(*, path):
             "vendor": connection.vendor,
             "migrations": applied_migrations(),
         }
-        with gzip.open(path, "wt", encoding="utf-8") as stream:
+        # Written aside and renamed at the end: a backup that fails half-way never looks complete.
+        partial = Path(f"{path}.partial")
+        with gzip.open(partial, "wt", encoding="utf-8") as stream:
             stream.write(json.dumps(header) + "\n")
             for model in stored_models():
                 rows = model._base_manager.order_by("pk").iterator(chunk_size=2000)
                 serializer = serializers.get_serializer("jsonl")()
                 serializer.serialize(rows, stream=stream, cls=ExactJSONEncoder)
                 counts[model._meta.label] = model._base_manager.count()
+        os.replace(partial, path)
     return dict(counts)
 
 
