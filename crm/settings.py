@@ -167,6 +167,8 @@ SESSION_COOKIE_HTTPONLY = True
 # Forms carry the token in a hidden field; no script needs to read the cookie.
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+# Refused CSRF checks go to the security log too.
+CSRF_FAILURE_VIEW = "partners.views.security.csrf_failure"
 CSRF_TRUSTED_ORIGINS = [
     origin.strip()
     for origin in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",")

@@ -64,3 +64,12 @@ def log_permission_denied(request):
     user = getattr(request, "user", None)
     user_id = user.pk if user is not None and user.is_authenticated else "anonymous"
     logger.warning("permission_denied user_id=%s method=%s path=%s", user_id, *_request_fields(request).values())
+
+
+def log_csrf_failure(request, reason):
+    """A write refused for a missing or wrong CSRF token (Django's reason is a fixed English phrase)."""
+    user = getattr(request, "user", None)
+    user_id = user.pk if user is not None and user.is_authenticated else "anonymous"
+    logger.warning(
+        "csrf_failure user_id=%s method=%s path=%s reason=%r", user_id, *_request_fields(request).values(), reason
+    )

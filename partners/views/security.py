@@ -9,9 +9,10 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from django.views.csrf import csrf_failure as default_csrf_failure
 from django.views.defaults import permission_denied as default_permission_denied
 
-from ..security import log_lockout, log_permission_denied
+from ..security import log_csrf_failure, log_lockout, log_permission_denied
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +35,12 @@ def permission_denied(request, exception=None):
     """handler403: log who was refused what, then Django's own 403 page."""
     log_permission_denied(request)
     return default_permission_denied(request, exception)
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: log the refused write, then Django's own 403 page."""
+    log_csrf_failure(request, reason)
+    return default_csrf_failure(request, reason)
 
 
 @login_not_required

@@ -2,6 +2,7 @@
 import logging
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from partners.security import account_digest
@@ -52,3 +53,13 @@ def test_account_digest_is_stable_and_hides_the_username():
     assert account_digest("Marie.Curie ") == account_digest("marie.curie")
     assert account_digest("marie.curie") != account_digest("pierre.curie")
     assert "marie" not in account_digest("marie.curie")
+
+
+def test_refused_csrf_check_is_logged(team_user, security_log):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(team_user)
+    organization = OrganizationFactory()
+    response = client.post(reverse("partners:interaction-create", args=[organization.pk]), {"subject": "x"})
+    assert response.status_code == 403
+    line = f"csrf_failure user_id={team_user.pk} method=POST path=/partners/{organization.pk}/interactions/new/"
+    assert any(message.startswith(line) for message in security_lines(security_log))

@@ -98,3 +98,18 @@ def test_healthz_answers_503_when_the_database_does_not(client, tmp_path):
         connection.settings_dict["NAME"] = original
     assert response.status_code == 503
     assert response.json() == {"status": "unavailable"}
+
+
+def test_healthz_costs_one_query(client, django_assert_max_num_queries):
+    # Load balancers call it every few seconds: it must never grow into a real page's work.
+    with django_assert_max_num_queries(1):
+        client.get(reverse("healthz"))
+
+
+def test_lockout_page_query_count_does_not_grow_with_failed_attempts(client, team_user, django_assert_max_num_queries):
+    # Prevents the lockout answer from walking the attempt history an attacker keeps adding to.
+    fail_five_times(client, "team")
+    for _ in range(20):
+        sign_in(client, "team", "wrong")
+    with django_assert_max_num_queries(7):
+        assert sign_in(client, "team", "wrong").status_code == 429
