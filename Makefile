@@ -4,12 +4,12 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP_FLAGS := --quiet --disable-pip-version-check
 
-.PHONY: run test install install-test messages browser clean bench-import
+.PHONY: run test install install-test messages browser clean bench-import serve load
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install $(PIP_FLAGS) -r requirements.txt 2>&1 | grep -v "is ignored" || true
-	$(PY) -c "import django, django_filters, simple_history, whitenoise, dj_database_url, psycopg, openpyxl, icalendar"
+	$(PY) -c "import django, django_filters, simple_history, whitenoise, dj_database_url, psycopg, openpyxl, icalendar, axes, csp"
 	touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed requirements-test.txt
@@ -38,6 +38,16 @@ run: install messages
 	DJANGO_DEBUG=1 $(PY) manage.py populate_history --auto -v0
 	DJANGO_DEBUG=1 $(PY) manage.py ensure_demo_user
 	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+
+# The production way on loopback: gunicorn, collected static files (see bin/serve and README "Production").
+serve: install messages
+	PY=$(PY) bin/serve
+
+# Load test against bin/serve on loopback (README "Load test"); not part of `make test`.
+DURATION ?= 120
+USERS ?= 20
+load: install messages
+	$(PY) bench/load.py --duration $(DURATION) --users $(USERS)
 
 test: $(VENV)/.installed-test messages browser
 	$(PY) -m pytest $(PYTEST_ARGS)
