@@ -1,6 +1,7 @@
 from django.urls import path
 
 from .views import collaborations, contacts, fairs, home, interactions, organizations, preferences, search
+from .views import reports
 
 app_name = "partners"
 
@@ -27,4 +28,7 @@ urlpatterns = [
     path("fairs/<int:pk>/", fairs.FairDetailView.as_view(), name="fair-detail"),
     path("fairs/<int:fair_pk>/participations/new/", fairs.ParticipationCreateView.as_view(), name="participation-create"),
     path("participations/<int:pk>/edit/", fairs.ParticipationUpdateView.as_view(), name="participation-update"),
+    path("reports/", reports.ReportView.as_view(), name="report"),
+    path("reports/<slug:table>.<str:extension>", reports.ReportExportView.as_view(), name="report-export"),
+    path("partners/<int:pk>/report-card/", reports.ReportCardView.as_view(), name="report-card"),
 ]
