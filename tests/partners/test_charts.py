@@ -3,6 +3,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from django.template.loader import render_to_string
+from django.utils import translation
 
 from partners import charts
 
@@ -36,6 +37,13 @@ def test_line_chart_has_one_point_per_month_and_a_polyline():
     assert heights[1] > heights[2] > heights[0]  # SVG's y grows downwards: 0 is lowest on the page
     assert root.find(f"{SVG}polyline") is not None
     assert {"2025-12", "2026-01", "2026-02", "Month", "Interactions"} <= set(texts(root))
+
+
+def test_coordinates_stay_svg_numbers_in_french():
+    # French formats 248.0 as "248,0", which no SVG renderer reads.
+    with translation.override("fr"):
+        root = parse(charts.bar_chart("Partenaires", [("Industrie", 3)], category_label="Type", value_label="Partenaires"))
+    assert float(next(root.iter(f"{SVG}rect")).get("width")) > 0
 
 
 def test_empty_charts_still_render_valid_svg():
