@@ -183,7 +183,11 @@ class ReportFilter(OrganizationFilter):
         max_value=3650,
     )
     columns = django_filters.MultipleChoiceFilter(
-        method="keep", choices=REPORT_COLUMNS, label=_("Columns"), widget=forms.CheckboxSelectMultiple
+        method="keep",
+        choices=REPORT_COLUMNS,
+        label=_("Columns"),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None checked: kind, status, sectors, owner, interactions and last interaction."),
     )
     include_synthetic = django_filters.BooleanFilter(
         method="filter_include_synthetic", label=_("Include synthetic records"), widget=forms.CheckboxInput

@@ -143,21 +143,24 @@ class ReportCardView(RoleRequiredMixin, DetailView):
 
     @cached_property
     def period(self):
-        """The review period from ``?date_from=&date_to=``, the last twelve months by default."""
-        start, end = reports.default_period(timezone.localdate())
+        """(start, end, error) from ``?date_from=&date_to=``; the last twelve months by default or on bad input."""
+        default_start, default_end = reports.default_period(timezone.localdate())
         try:
-            start = datetime.date.fromisoformat(self.request.GET.get("date_from") or start.isoformat())
-            end = datetime.date.fromisoformat(self.request.GET.get("date_to") or end.isoformat())
+            start = datetime.date.fromisoformat(self.request.GET.get("date_from") or default_start.isoformat())
+            end = datetime.date.fromisoformat(self.request.GET.get("date_to") or default_end.isoformat())
         except ValueError:
-            return reports.default_period(timezone.localdate())
-        return (start, end) if start <= end else (end, start)
+            return default_start, default_end, _("Enter dates as YYYY-MM-DD; the last twelve months are shown.")
+        if start > end:
+            return default_start, default_end, _("The end of the period cannot be before its start.")
+        return start, end, None
 
     def get_context_data(self, **kwargs):
-        start, end = self.period
+        start, end, period_error = self.period
         interactions = Interaction.objects.filter(organization=self.object).select_related("author")
         return super().get_context_data(
             period_start=start,
             period_end=end,
+            period_error=period_error,
             interactions=interactions.filter(occurred_on__gte=start, occurred_on__lte=end),
             follow_ups=interactions.open_follow_ups().order_by("follow_up_on"),
             today=timezone.localdate(),

@@ -217,3 +217,36 @@ def test_readonly_users_read_reports(client, readonly_user):
     client.force_login(readonly_user)
     assert client.get(reverse("partners:report")).status_code == 200
     assert client.get(reverse("partners:report-export", args=["partners", "csv"])).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ({"date_from": "someday"}, "Enter dates as YYYY-MM-DD"),
+        ({"date_from": "2026-05-01", "date_to": "2026-01-01"}, "The end of the period cannot be before its start."),
+    ],
+)
+def test_report_card_with_a_bad_period_says_so_keeps_the_input_and_shows_the_default(client, team_user, query, message):
+    organization = OrganizationFactory()
+    client.force_login(team_user)
+    response = client.get(reverse("partners:report-card", args=[organization.pk]), query)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert message in page
+    assert f'value="{query["date_from"]}"' in page
+
+
+def test_french_report_and_report_card_carry_no_english_interface_text(client, seeded, team_user):
+    import polib
+
+    from tests.test_i18n import CATALOGUE, PLACEHOLDER, TextNodes
+
+    catalogue = polib.pofile(str(CATALOGUE))
+    english = {e.msgid for e in catalogue if e.msgstr and e.msgstr != e.msgid and not PLACEHOLDER.search(e.msgid)}
+    client.force_login(team_user)
+    client.post(reverse("partners:language"), {"language": "fr"})
+    sama = Organization.objects.get(name="Sama")
+    for url in [reverse("partners:report"), reverse("partners:report") + "?q=zzz", reverse("partners:report-card", args=[sama.pk])]:
+        parser = TextNodes()
+        parser.feed(client.get(url).content.decode())
+        assert [node for node in parser.nodes if node in english] == [], url
