@@ -59,6 +59,11 @@ class ReportScope:
         return queryset if self.include_synthetic else queryset.filter(is_synthetic=False)
 
 
+def report_organizations():
+    """What the report's FilterSet narrows: active organizations with the counts its sorting needs."""
+    return Organization.objects.active().with_engagement().order_by("name")
+
+
 def default_period(today):
     """The last twelve months, whole months: the first day eleven months back to today."""
     month = today.month - 11
@@ -241,10 +246,11 @@ def cooling_partners(scope):
 
 
 def partner_rows(scope):
-    """The filtered organizations with what every report column needs, in the filter's order."""
-    return scope.organizations.with_engagement().select_related("relationship_owner").prefetch_related(
-        "sectors", "programs"
-    )
+    """The filtered organizations with what every report column needs, in the filter's order.
+
+    The counts come from ``report_organizations()``, the queryset the FilterSet narrowed.
+    """
+    return scope.organizations.select_related("relationship_owner").prefetch_related("sectors", "programs")
 
 
 def _live_counts(scope):

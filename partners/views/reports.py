@@ -24,9 +24,7 @@ class ReportScopeMixin:
     @cached_property
     def filterset(self):
         # Always bound, even to an empty query: the defaults (no synthetic records) then apply.
-        return ReportFilter(
-            self.request.GET, queryset=Organization.objects.active().order_by("name"), request=self.request
-        )
+        return ReportFilter(self.request.GET, queryset=reports.report_organizations(), request=self.request)
 
     @cached_property
     def scope(self):

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from partners import exports
 from partners import selectors_reports as reports
-from partners.models import Interaction, Organization
+from partners.models import Interaction
 from tests.factories import ContactFactory, InteractionFactory, OrganizationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +20,7 @@ TODAY = datetime.date(2026, 1, 15)
 
 
 def scope(**kwargs):
-    return reports.report_scope(Organization.objects.active().order_by("name"), today=TODAY, **kwargs)
+    return reports.report_scope(reports.report_organizations(), today=TODAY, **kwargs)
 
 
 def read_csv(response):

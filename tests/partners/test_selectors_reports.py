@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from partners import selectors_reports as reports
 from partners.filters import ReportFilter
-from partners.models import Collaboration, Figure, Organization, SourceDocument
+from partners.models import Collaboration, Figure, SourceDocument
 from tests.factories import (
     AgreementFactory,
     CollaborationFactory,
@@ -27,7 +27,7 @@ TODAY = datetime.date(2026, 1, 15)
 
 def scope_for(query=None, **kwargs):
     """The scope the reports page would build for ``query``."""
-    filterset = ReportFilter(query or {}, queryset=Organization.objects.active().order_by("name"))
+    filterset = ReportFilter(query or {}, queryset=reports.report_organizations())
     assert filterset.is_valid(), filterset.errors
     return reports.report_scope(filterset.qs, today=TODAY, **kwargs)
 

@@ -250,3 +250,18 @@ def test_french_report_and_report_card_carry_no_english_interface_text(client, s
         parser = TextNodes()
         parser.feed(client.get(url).content.decode())
         assert [node for node in parser.nodes if node in english] == [], url
+
+
+@pytest.mark.parametrize("sort", ["name", "-interactions", "last_interaction", "-partner_since"])
+def test_report_sorts_like_the_directory(client, team_user, sort):
+    busy, quiet = OrganizationFactory(name="Busy"), OrganizationFactory(name="Quiet")
+    InteractionFactory.create_batch(2, organization=busy)
+    client.force_login(team_user)
+    response = client.get(reverse("partners:report"), {"sort": sort})
+    assert response.status_code == 200
+    names = [o.name for o in response.context["partner_rows"]]
+    assert sorted(names) == ["Busy", "Quiet"]
+    if sort == "-interactions":
+        assert names == ["Busy", "Quiet"]
+    csv_names = [row[0] for row in csv_rows(client.get(reverse("partners:report-export", args=["partners", "csv"]), {"sort": sort}))[1:]]
+    assert csv_names == names
