@@ -56,8 +56,10 @@ def _nice_max(value):
         step *= 10
 
 
-def _ticks(top, count=4):
-    return [top * i // count for i in range(count + 1)] if top >= count else list(range(top + 1))
+def _ticks(top):
+    """Evenly spaced whole-number ticks from 0 to ``top`` (a 1, 2 or 5 × 10ⁿ from _nice_max)."""
+    step = top // 5 if top >= 5 else 1
+    return list(range(0, top + 1, step))
 
 
 def bar_chart(title, rows, *, category_label, value_label):

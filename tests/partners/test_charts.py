@@ -64,3 +64,12 @@ def test_the_chart_partial_puts_the_numbers_in_a_table_beside_the_svg():
     assert "<svg" in html and "<table>" in html
     assert "<th scope=\"row\">Industry</th><td class=\"num\">4</td>" in html
     assert "<script" not in html
+
+
+@pytest.mark.parametrize(("largest", "ticks"), [(0, [0, 1]), (2, [0, 1, 2]), (4, [0, 1, 2, 3, 4, 5]), (13, [0, 4, 8, 12, 16, 20])])
+def test_axis_ticks_are_evenly_spaced_round_numbers(largest, ticks):
+    chart = charts.bar_chart("Partners", [("A", largest)], category_label="Kind", value_label="Partners")
+    assert [tick["value"] for tick in chart.ticks] == ticks
+    positions = [tick["x"] for tick in chart.ticks]
+    gaps = {round(b - a, 1) for a, b in zip(positions, positions[1:])}
+    assert len(gaps) == 1
