@@ -265,3 +265,14 @@ def test_report_sorts_like_the_directory(client, team_user, sort):
         assert names == ["Busy", "Quiet"]
     csv_names = [row[0] for row in csv_rows(client.get(reverse("partners:report-export", args=["partners", "csv"]), {"sort": sort}))[1:]]
     assert csv_names == names
+
+
+def test_directory_links_its_filtered_list_to_the_export_and_the_report(client, team_user):
+    OrganizationFactory(name="Statistics Canada", kind="government")
+    OrganizationFactory(name="Giatec")
+    client.force_login(team_user)
+    page = client.get(reverse("partners:organization-list"), {"kind": "government"}).content.decode()
+    export = reverse("partners:report-export", args=["partners", "csv"]) + "?kind=government"
+    assert export in page
+    assert reverse("partners:report") + "?kind=government" in page
+    assert [row[0] for row in csv_rows(client.get(export))[1:]] == ["Statistics Canada"]
