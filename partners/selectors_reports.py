@@ -72,12 +72,15 @@ def default_period(today):
 
 
 def report_scope(organizations, *, today, start=None, end=None, days=None, include_synthetic=False):
-    """A ReportScope with the defaults filled in (last twelve months, 90 days)."""
-    default_start, default_end = default_period(today)
+    """A ReportScope with the defaults filled in (the twelve months up to ``end`` or today, 90 days)."""
+    if start is None:
+        start = default_period(end or today)[0]
+    if end is None:
+        end = max(today, start)
     return ReportScope(
         organizations=organizations,
-        start=start or default_start,
-        end=end or default_end,
+        start=start,
+        end=end,
         today=today,
         days=days or DEFAULT_DAYS,
         include_synthetic=include_synthetic,

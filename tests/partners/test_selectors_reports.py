@@ -102,6 +102,13 @@ def test_default_period_is_the_last_twelve_whole_months():
     assert reports.default_period(datetime.date(2026, 12, 3)) == (datetime.date(2026, 1, 1), datetime.date(2026, 12, 3))
 
 
+def test_a_period_with_one_end_given_runs_forwards():
+    only_end = scope_for(end=datetime.date(2024, 3, 10))
+    assert (only_end.start, only_end.end) == (datetime.date(2023, 4, 1), datetime.date(2024, 3, 10))
+    only_start = scope_for(start=datetime.date(2026, 6, 1))  # after TODAY
+    assert (only_start.start, only_start.end) == (datetime.date(2026, 6, 1), datetime.date(2026, 6, 1))
+
+
 def test_interactions_by_kind_and_by_staff_member():
     organization = OrganizationFactory()
     ana = UserFactory(first_name="Ana", last_name="Lyst")
