@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP_FLAGS := --quiet --disable-pip-version-check
 
-.PHONY: run test install install-test messages browser clean bench-import serve load
+.PHONY: run test test-memory install install-test messages browser clean bench-import serve load
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -51,6 +51,10 @@ load: install messages
 
 test: $(VENV)/.installed-test messages browser
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Only the export-memory check (100,000 generated interactions); `make test` runs it too.
+test-memory: $(VENV)/.installed-test messages
+	$(PY) -m pytest -m memory $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3* test_db*.sqlite3* staticfiles

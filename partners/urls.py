@@ -1,7 +1,7 @@
 from django.urls import path
 
 from .views import collaborations, contacts, fairs, home, interactions, organizations, preferences, search
-from .views import calendars, duplicates, vcards
+from .views import calendars, duplicates, imports, reports, vcards
 
 app_name = "partners"
 
@@ -35,11 +35,6 @@ urlpatterns = [
     path("merges/<int:pk>/undo/", duplicates.MergeUndoView.as_view(), name="merge-undo"),
     path("calendar/", calendars.CalendarView.as_view(), name="calendar"),
     path("calendar/<str:token>/<str:feed>.ics", calendars.calendar_feed, name="calendar-feed"),
-]
-
-from .views import imports  # noqa: E402  (kept apart so parallel branches append without conflicts)
-
-urlpatterns += [
     path("imports/", imports.ImportListView.as_view(), name="import-list"),
     path("imports/new/", imports.ImportUploadView.as_view(), name="import-upload"),
     path("imports/<int:pk>/", imports.ImportDetailView.as_view(), name="import-detail"),
@@ -48,4 +43,7 @@ urlpatterns += [
     path("imports/<int:pk>/errors.csv", imports.ImportErrorReportView.as_view(), name="import-errors"),
     path("imports/<int:pk>/confirm/", imports.ImportConfirmView.as_view(), name="import-confirm"),
     path("imports/<int:pk>/undo/", imports.ImportUndoView.as_view(), name="import-undo"),
+    path("reports/", reports.ReportView.as_view(), name="report"),
+    path("reports/<slug:table>.<str:extension>", reports.ReportExportView.as_view(), name="report-export"),
+    path("partners/<int:pk>/report-card/", reports.ReportCardView.as_view(), name="report-card"),
 ]
