@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from . import search
 from .models import Collaboration, Contact, InternshipFair, Organization, Program, Sector
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -76,7 +77,7 @@ class OrganizationFilter(django_filters.FilterSet):
         fields = []
 
     def filter_q(self, queryset, name, value):
-        return queryset.search(value)
+        return search.organizations(queryset, value)
 
     def filter_last_interaction_after(self, queryset, name, value):
         return queryset.contacted_after(value)
@@ -112,7 +113,7 @@ class ContactFilter(django_filters.FilterSet):
         fields = []
 
     def filter_q(self, queryset, name, value):
-        return queryset.search(value)
+        return search.contacts(queryset, value)
 
 
 class CollaborationFilter(django_filters.FilterSet):
@@ -130,4 +131,4 @@ class CollaborationFilter(django_filters.FilterSet):
         fields = []
 
     def filter_q(self, queryset, name, value):
-        return queryset.search(value)
+        return search.collaborations(queryset, value)

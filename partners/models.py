@@ -265,6 +265,12 @@ class Organization(Tracked, Versioned, Archivable):
         ordering = ["name"]
         verbose_name = _("organization")
         verbose_name_plural = _("organizations")
+        # The directory sorts by name, alone or within a kind or status filter.
+        indexes = [
+            models.Index(fields=["name"], name="organization_name"),
+            models.Index(fields=["status", "name"], name="organization_status_name"),
+            models.Index(fields=["kind", "name"], name="organization_kind_name"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(partner_since__isnull=True) | Q(partner_since__gte=1900),
@@ -642,7 +648,8 @@ class Interaction(Tracked, Versioned):
         verbose_name = _("interaction")
         verbose_name_plural = _("interactions")
         indexes = [
-            models.Index(fields=["organization", "-occurred_on"], name="interaction_org_date"),
+            # The partner timeline's keyset order; also serves "last interaction" lookups.
+            models.Index(fields=["organization", "-occurred_on", "-id"], name="interaction_org_timeline"),
             models.Index(fields=["author", "follow_up_done", "follow_up_on"], name="interaction_follow_up"),
         ]
         constraints = [
