@@ -44,3 +44,9 @@ test: $(VENV)/.installed-test messages browser
 
 clean:
 	rm -rf $(VENV) db.sqlite3* test_db*.sqlite3* staticfiles
+
+# Benchmark the main pages against the admin and the raw-SQL floor (bench/README in README "Performance").
+.PHONY: bench
+SCALE ?= S
+bench: install messages
+	$(PY) bench/run.py --scale $(SCALE)

@@ -1,6 +1,5 @@
 """Partner directory, partner page, and organization forms."""
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -11,6 +10,7 @@ from .. import services
 from ..filters import OrganizationFilter
 from ..forms import InteractionForm, OrganizationForm
 from ..models import Collaboration, Contact, Interaction, Organization
+from ..pagination import BoundedPaginator, keyset_page
 from ..selectors import history_for
 from ..versioning import VersionConflictMixin
 from .base import FilteredListMixin, RoleRequiredMixin
@@ -24,6 +24,7 @@ class OrganizationListView(RoleRequiredMixin, FilteredListMixin, ListView):
     permission_required = "partners.view_organization"
     filterset_class = OrganizationFilter
     template_name = "partners/organization_list.html"
+    paginator_class = BoundedPaginator
 
     def base_queryset(self):
         return (
@@ -61,7 +62,7 @@ class OrganizationDetailView(RoleRequiredMixin, DetailView):
             .select_related("author")
             .prefetch_related(Prefetch("contacts", queryset=Contact.objects.only("first_name", "last_name")))
         )
-        page = Paginator(timeline, TIMELINE_PAGE_SIZE).get_page(self.request.GET.get("page"))
+        page = keyset_page(timeline, before=self.request.GET.get("before"), size=TIMELINE_PAGE_SIZE)
         can_log = self.request.user.has_perm("partners.add_interaction")
         return super().get_context_data(
             today=timezone.localdate(),
