@@ -50,3 +50,7 @@ clean:
 SCALE ?= S
 bench: install messages
 	$(PY) bench/run.py --scale $(SCALE)
+
+.PHONY: bench-load
+bench-load: install messages
+	$(PY) bench/load.py --scale $(SCALE)

@@ -20,12 +20,10 @@ class OrganizationFilter(django_filters.FilterSet):
 
     q = django_filters.CharFilter(method="filter_q", label=_("Search"))
     kind = django_filters.ChoiceFilter(choices=Organization.Kind.choices, label=_("Kind"))
-    sector = django_filters.ModelChoiceFilter(
-        field_name="sectors", queryset=Sector.objects.all(), label=_("Sector")
-    )
+    sector = django_filters.ModelChoiceFilter(queryset=Sector.objects.all(), method="filter_sector", label=_("Sector"))
     status = django_filters.ChoiceFilter(choices=Organization.Status.choices, label=_("Status"))
     program = django_filters.ModelChoiceFilter(
-        field_name="programs", queryset=Program.objects.all(), label=_("Program")
+        queryset=Program.objects.all(), method="filter_program", label=_("Program")
     )
     owner = django_filters.ModelChoiceFilter(
         field_name="relationship_owner", queryset=staff_users(), label=_("Relationship owner")
@@ -78,6 +76,12 @@ class OrganizationFilter(django_filters.FilterSet):
 
     def filter_q(self, queryset, name, value):
         return search.organizations(queryset, value)
+
+    def filter_sector(self, queryset, name, value):
+        return queryset.in_sector(value)
+
+    def filter_program(self, queryset, name, value):
+        return queryset.in_program(value)
 
     def filter_last_interaction_after(self, queryset, name, value):
         return queryset.contacted_after(value)

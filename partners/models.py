@@ -156,6 +156,16 @@ class OrganizationQuerySet(ArchivableQuerySet):
         )
         return self.filter(active if present else ~active)
 
+    def in_sector(self, sector):
+        """Organizations in ``sector``; EXISTS, not a join, so the list keeps walking the name index."""
+        return self.filter(Exists(Organization.sectors.through.objects.filter(organization=OuterRef("pk"), sector=sector)))
+
+    def in_program(self, program):
+        """Organizations taking part in ``program`` (EXISTS, like ``in_sector``)."""
+        return self.filter(
+            Exists(Organization.programs.through.objects.filter(organization=OuterRef("pk"), program=program))
+        )
+
     def took_part_in(self, fair):
         """Organizations with a participation (any status) in ``fair``."""
         return self.filter(Exists(FairParticipation.objects.filter(organization=OuterRef("pk"), fair=fair)))

@@ -81,10 +81,17 @@ def ensure_index(using=None, **kwargs):
                     cursor.execute(f"INSERT INTO {table}_fts(rowid, {names}) "
                                    f"SELECT id, {', '.join(e.format(p='') for e in columns.values())} FROM {table}")
         elif conn.vendor == "postgresql":
+            cursor.execute("SELECT indexname FROM pg_indexes WHERE indexname LIKE %s", ["%\\_trgm\\_%"])
+            present = {row[0] for row in cursor.fetchall()}
+            wanted = {f"{table}_trgm_{number}": (table, expression) for table, expressions in TRGM_EXPRESSIONS.items()
+                      for number, expression in enumerate(expressions)}
+            if set(wanted) <= present:
+                # Nothing to do; CREATE INDEX would fail anyway inside a transaction with pending trigger events.
+                return
             cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-            for table, expressions in TRGM_EXPRESSIONS.items():
-                for number, expression in enumerate(expressions):
-                    cursor.execute(f"CREATE INDEX IF NOT EXISTS {table}_trgm_{number} ON {table} "
+            for index, (table, expression) in wanted.items():
+                if index not in present:
+                    cursor.execute(f"CREATE INDEX IF NOT EXISTS {index} ON {table} "
                                    f"USING gin ({_upper(expression)} gin_trgm_ops)")
 
 
