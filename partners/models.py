@@ -110,6 +110,9 @@ class ResearchArea(models.Model):
         return self.name
 
 
+ACTIVE = Q(archived_at__isnull=True)
+
+
 class OrganizationQuerySet(ArchivableQuerySet):
     def partners(self):
         """Organizations with an active partnership."""
@@ -137,6 +140,13 @@ class OrganizationQuerySet(ArchivableQuerySet):
                 .order_by("-occurred_on")
                 .values("occurred_on")[:1]
             ),
+        )
+
+    def with_record_counts(self):
+        """Annotate contact and collaboration totals, for pages that list only the first few."""
+        return self.annotate(
+            contact_count=_count_of(Contact.objects.filter(organization=OuterRef("pk"))),
+            collaboration_count=_count_of(CollaborationPartner.objects.filter(organization=OuterRef("pk"))),
         )
 
     def not_contacted_since(self, day):
@@ -275,11 +285,12 @@ class Organization(Tracked, Versioned, Archivable):
         ordering = ["name"]
         verbose_name = _("organization")
         verbose_name_plural = _("organizations")
-        # The directory sorts by name, alone or within a kind or status filter.
+        # The directory lists active organizations by name, alone or within a kind or status filter;
+        # partial indexes hold only those rows, so counting and paging never visit the table.
         indexes = [
-            models.Index(fields=["name"], name="organization_name"),
-            models.Index(fields=["status", "name"], name="organization_status_name"),
-            models.Index(fields=["kind", "name"], name="organization_kind_name"),
+            models.Index(fields=["name"], name="organization_name", condition=ACTIVE),
+            models.Index(fields=["status", "name"], name="organization_status_name", condition=ACTIVE),
+            models.Index(fields=["kind", "name"], name="organization_kind_name", condition=ACTIVE),
         ]
         constraints = [
             models.CheckConstraint(

@@ -16,6 +16,7 @@ from ..versioning import VersionConflictMixin
 from .base import FilteredListMixin, RoleRequiredMixin
 
 TIMELINE_PAGE_SIZE = 20
+RECORDS_SHOWN = 20
 
 
 class OrganizationListView(RoleRequiredMixin, FilteredListMixin, ListView):
@@ -41,18 +42,31 @@ class OrganizationDetailView(RoleRequiredMixin, DetailView):
 
     permission_required = "partners.view_organization"
     template_name = "partners/organization_detail.html"
-    queryset = Organization.objects.select_related("relationship_owner", "parent").prefetch_related(
-        "sectors",
-        "programs",
-        "contacts",
-        "agreements",
-        "children",
-        Prefetch(
-            "collaborations",
-            queryset=Collaboration.objects.prefetch_related("organizations").order_by("-status", "title"),
-        ),
-        "fair_participations__fair",
-        "publications",
+    # A busy partner has hundreds of contacts and collaborations: the page shows the first few and
+    # links to the filtered list, so it stays the same size whatever the partner's history.
+    queryset = (
+        Organization.objects.with_record_counts()
+        .select_related("relationship_owner", "parent")
+        .prefetch_related(
+            "sectors",
+            "programs",
+            Prefetch(
+                "contacts",
+                queryset=Contact.objects.order_by("-is_primary", "last_name", "first_name", "pk")[:RECORDS_SHOWN],
+                to_attr="first_contacts",
+            ),
+            "agreements",
+            "children",
+            Prefetch(
+                "collaborations",
+                queryset=Collaboration.objects.prefetch_related("organizations").order_by("-status", "title", "pk")[
+                    :RECORDS_SHOWN
+                ],
+                to_attr="first_collaborations",
+            ),
+            "fair_participations__fair",
+            "publications",
+        )
     )
 
     def get_context_data(self, **kwargs):

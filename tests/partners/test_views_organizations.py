@@ -284,3 +284,17 @@ def test_archived_partners_leave_the_directory_and_search(client, team_user):
     assert [o.name for o in client.get(reverse("partners:organization-list")).context["object_list"]] == ["Current Partner"]
     found = client.get(reverse("partners:search"), {"q": "partner"}).context["organizations"]
     assert [o.name for o in found] == ["Current Partner"]
+
+
+def test_partner_page_lists_the_first_contacts_and_collaborations_and_links_to_all(client, team_user):
+    organization = OrganizationFactory()
+    ContactFactory.create_batch(22, organization=organization)
+    for _ in range(21):
+        CollaborationFactory(organizations=[organization])
+    client.force_login(team_user)
+    response = client.get(organization.get_absolute_url())
+    page = response.content.decode()
+    assert len(response.context["organization"].first_contacts) == 20
+    assert len(response.context["organization"].first_collaborations) == 20
+    assert f'/contacts/?organization={organization.pk}">All 22 contacts' in page
+    assert f'/collaborations/?organization={organization.pk}">All 21 collaborations' in page
