@@ -23,7 +23,7 @@ SCALES = {
     "S": {"organizations": 1_000, "contacts": 3_000, "interactions": 10_000},
     "L": {"organizations": 100_000, "contacts": 300_000, "interactions": 1_000_000},
 }
-ROUNDS = {"S": 15, "L": 10}
+ROUNDS = {"S": 15, "L": 15}
 SEED = 7
 SEARCH_TEXT = "boreal robo"
 

@@ -185,6 +185,10 @@ class Generator:
         self.fairs()
         _reset_sequences([Organization, Contact, Interaction, Collaboration, CollaborationPartner, Agreement,
                           EventSeries, InternshipFair, FairParticipation])
+        # Bulk loads leave the planner's statistics stale (PostgreSQL's autovacuum catches up minutes later;
+        # SQLite has none until asked): without them the first pages after generation pick bad plans.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
         return self.counts
 
     def organizations(self):
