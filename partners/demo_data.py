@@ -15,6 +15,7 @@ from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.utils import timezone
 
+from . import search
 from .models import (
     Agreement,
     Collaboration,
@@ -189,6 +190,7 @@ class Generator:
         # SQLite has none until asked): without them the first pages after generation pick bad plans.
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
+        search.flush_pending()
         return self.counts
 
     def organizations(self):
