@@ -57,15 +57,19 @@ def main():
     args = parser.parse_args()
     run.setup()
     run.use(args.scale)
-    from django.core.management import call_command
     from django.db import connection
 
-    call_command("collectstatic", interactive=False, verbosity=0)
     cookie = session_cookie()
     workers = 2 * (os.cpu_count() or 1) + 1
-    env = {**os.environ, "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost", "DATABASE_CONN_MAX_AGE": "60"}
+    name = run.database_names()[args.scale]
+    configured = os.environ["DATABASE_URL"]
+    database = f"{configured.rsplit('/', 1)[0]}/{name}" if connection.vendor == "postgresql" else f"sqlite:///{name}"
+    env = {**os.environ, "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost", "DATABASE_CONN_MAX_AGE": "60",
+           "DATABASE_URL": database}
+    # The production static storage needs its manifest, which only collectstatic writes.
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=run.ROOT, env=env, check=True)
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "crm.wsgi", "-w", str(workers), "-b", f"127.0.0.1:{PORT}", "-q"],
+        [sys.executable, "-m", "gunicorn", "crm.wsgi", "-w", str(workers), "-b", f"127.0.0.1:{PORT}", "--log-level", "warning"],
         cwd=run.ROOT, env=env)
     try:
         url = f"http://127.0.0.1:{PORT}{URL}"
