@@ -62,3 +62,13 @@ clean:
 # 20,000 rows through import_records on a throwaway database; prints time and peak memory (README, "Importing data").
 bench-import: install
 	$(PY) bench/import_bench.py
+
+# Benchmark the main pages against the admin and the raw-SQL floor (bench/README in README "Performance").
+.PHONY: bench
+SCALE ?= S
+bench: install messages
+	$(PY) bench/run.py --scale $(SCALE)
+
+.PHONY: bench-load
+bench-load: install messages
+	$(PY) bench/rps.py --scale $(SCALE)

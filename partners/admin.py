@@ -64,6 +64,7 @@ class OrganizationAdmin(VersionedAdminMixin, ArchiveAdminMixin, SimpleHistoryAdm
     autocomplete_fields = ["parent", "relationship_owner"]
     filter_horizontal = ["sectors", "programs", "sources"]
     list_select_related = ["relationship_owner", "parent"]
+    list_per_page = 50
     inlines = [ContactInline, AgreementInline]
     readonly_fields = ["created_at", "updated_at"]
 
@@ -135,6 +136,7 @@ class InteractionAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     date_hierarchy = "occurred_on"
     autocomplete_fields = ["organization", "contacts", "author"]
     list_select_related = ["organization", "author"]
+    list_per_page = 50
     readonly_fields = ["created_at", "updated_at"]
 
 

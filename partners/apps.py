@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -10,3 +11,8 @@ class PartnersConfig(AppConfig):
     def ready(self):
         # Connects the security log's receivers to the sign-in signals.
         from . import security  # noqa: F401
+
+        from .search import ensure_index
+
+        # SQLite drops a table's triggers when a migration rebuilds the table; put the search index back.
+        post_migrate.connect(ensure_index, sender=self, dispatch_uid="partners-search-index")

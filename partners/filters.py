@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from . import search
 from .models import Collaboration, Contact, InternshipFair, Organization, Program, Sector
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -19,12 +20,10 @@ class OrganizationFilter(django_filters.FilterSet):
 
     q = django_filters.CharFilter(method="filter_q", label=_("Search"))
     kind = django_filters.ChoiceFilter(choices=Organization.Kind.choices, label=_("Kind"))
-    sector = django_filters.ModelChoiceFilter(
-        field_name="sectors", queryset=Sector.objects.all(), label=_("Sector")
-    )
+    sector = django_filters.ModelChoiceFilter(queryset=Sector.objects.all(), method="filter_sector", label=_("Sector"))
     status = django_filters.ChoiceFilter(choices=Organization.Status.choices, label=_("Status"))
     program = django_filters.ModelChoiceFilter(
-        field_name="programs", queryset=Program.objects.all(), label=_("Program")
+        queryset=Program.objects.all(), method="filter_program", label=_("Program")
     )
     owner = django_filters.ModelChoiceFilter(
         field_name="relationship_owner", queryset=staff_users(), label=_("Relationship owner")
@@ -76,7 +75,13 @@ class OrganizationFilter(django_filters.FilterSet):
         fields = []
 
     def filter_q(self, queryset, name, value):
-        return queryset.search(value)
+        return search.organizations(queryset, value)
+
+    def filter_sector(self, queryset, name, value):
+        return queryset.in_sector(value)
+
+    def filter_program(self, queryset, name, value):
+        return queryset.in_program(value)
 
     def filter_last_interaction_after(self, queryset, name, value):
         return queryset.contacted_after(value)
@@ -112,7 +117,7 @@ class ContactFilter(django_filters.FilterSet):
         fields = []
 
     def filter_q(self, queryset, name, value):
-        return queryset.search(value)
+        return search.contacts(queryset, value)
 
 
 class CollaborationFilter(django_filters.FilterSet):
@@ -130,7 +135,7 @@ class CollaborationFilter(django_filters.FilterSet):
         fields = []
 
     def filter_q(self, queryset, name, value):
-        return queryset.search(value)
+        return search.collaborations(queryset, value)
 
 
 class IntegerFilter(django_filters.NumberFilter):

@@ -110,6 +110,9 @@ class ResearchArea(models.Model):
         return self.name
 
 
+ACTIVE = Q(archived_at__isnull=True)
+
+
 class OrganizationQuerySet(ArchivableQuerySet):
     def partners(self):
         """Organizations with an active partnership."""
@@ -139,6 +142,13 @@ class OrganizationQuerySet(ArchivableQuerySet):
             ),
         )
 
+    def with_record_counts(self):
+        """Annotate contact and collaboration totals, for pages that list only the first few."""
+        return self.annotate(
+            contact_count=_count_of(Contact.objects.filter(organization=OuterRef("pk"))),
+            collaboration_count=_count_of(CollaborationPartner.objects.filter(organization=OuterRef("pk"))),
+        )
+
     def not_contacted_since(self, day):
         """Organizations with no interaction on or after ``day`` (never contacted included)."""
         return self.exclude(Exists(Interaction.objects.filter(organization=OuterRef("pk"), occurred_on__gte=day)))
@@ -155,6 +165,16 @@ class OrganizationQuerySet(ArchivableQuerySet):
             )
         )
         return self.filter(active if present else ~active)
+
+    def in_sector(self, sector):
+        """Organizations in ``sector``; EXISTS, not a join, so the list keeps walking the name index."""
+        return self.filter(Exists(Organization.sectors.through.objects.filter(organization=OuterRef("pk"), sector=sector)))
+
+    def in_program(self, program):
+        """Organizations taking part in ``program`` (EXISTS, like ``in_sector``)."""
+        return self.filter(
+            Exists(Organization.programs.through.objects.filter(organization=OuterRef("pk"), program=program))
+        )
 
     def took_part_in(self, fair):
         """Organizations with a participation (any status) in ``fair``."""
@@ -272,6 +292,13 @@ class Organization(Tracked, Versioned, Archivable):
         ordering = ["name"]
         verbose_name = _("organization")
         verbose_name_plural = _("organizations")
+        # The directory lists active organizations by name, alone or within a kind or status filter;
+        # partial indexes hold only those rows, so counting and paging never visit the table.
+        indexes = [
+            models.Index(fields=["name"], name="organization_name", condition=ACTIVE),
+            models.Index(fields=["status", "name"], name="organization_status_name", condition=ACTIVE),
+            models.Index(fields=["kind", "name"], name="organization_kind_name", condition=ACTIVE),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(partner_since__isnull=True) | Q(partner_since__gte=1900),
@@ -663,7 +690,8 @@ class Interaction(Tracked, Versioned):
         verbose_name = _("interaction")
         verbose_name_plural = _("interactions")
         indexes = [
-            models.Index(fields=["organization", "-occurred_on"], name="interaction_org_date"),
+            # The partner timeline's keyset order; also serves "last interaction" lookups.
+            models.Index(fields=["organization", "-occurred_on", "-id"], name="interaction_org_timeline"),
             models.Index(fields=["author", "follow_up_done", "follow_up_on"], name="interaction_follow_up"),
         ]
         constraints = [

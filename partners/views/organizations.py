@@ -1,6 +1,5 @@
 """Partner directory, partner page, and organization forms."""
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -11,11 +10,13 @@ from .. import services
 from ..filters import OrganizationFilter
 from ..forms import InteractionForm, OrganizationForm
 from ..models import Collaboration, Contact, Interaction, Organization
+from ..pagination import BoundedPaginator, keyset_page
 from ..selectors import history_for
 from ..versioning import VersionConflictMixin
 from .base import FilteredListMixin, RoleRequiredMixin
 
 TIMELINE_PAGE_SIZE = 20
+RECORDS_SHOWN = 20
 
 
 class OrganizationListView(RoleRequiredMixin, FilteredListMixin, ListView):
@@ -24,6 +25,7 @@ class OrganizationListView(RoleRequiredMixin, FilteredListMixin, ListView):
     permission_required = "partners.view_organization"
     filterset_class = OrganizationFilter
     template_name = "partners/organization_list.html"
+    paginator_class = BoundedPaginator
 
     def base_queryset(self):
         return (
@@ -40,18 +42,31 @@ class OrganizationDetailView(RoleRequiredMixin, DetailView):
 
     permission_required = "partners.view_organization"
     template_name = "partners/organization_detail.html"
-    queryset = Organization.objects.select_related("relationship_owner", "parent").prefetch_related(
-        "sectors",
-        "programs",
-        "contacts",
-        "agreements",
-        "children",
-        Prefetch(
-            "collaborations",
-            queryset=Collaboration.objects.prefetch_related("organizations").order_by("-status", "title"),
-        ),
-        "fair_participations__fair",
-        "publications",
+    # A busy partner has hundreds of contacts and collaborations: the page shows the first few and
+    # links to the filtered list, so it stays the same size whatever the partner's history.
+    queryset = (
+        Organization.objects.with_record_counts()
+        .select_related("relationship_owner", "parent")
+        .prefetch_related(
+            "sectors",
+            "programs",
+            Prefetch(
+                "contacts",
+                queryset=Contact.objects.order_by("-is_primary", "last_name", "first_name", "pk")[:RECORDS_SHOWN],
+                to_attr="first_contacts",
+            ),
+            "agreements",
+            "children",
+            Prefetch(
+                "collaborations",
+                queryset=Collaboration.objects.prefetch_related("organizations").order_by("-status", "title", "pk")[
+                    :RECORDS_SHOWN
+                ],
+                to_attr="first_collaborations",
+            ),
+            "fair_participations__fair",
+            "publications",
+        )
     )
 
     def get_context_data(self, **kwargs):
@@ -61,7 +76,7 @@ class OrganizationDetailView(RoleRequiredMixin, DetailView):
             .select_related("author")
             .prefetch_related(Prefetch("contacts", queryset=Contact.objects.only("first_name", "last_name")))
         )
-        page = Paginator(timeline, TIMELINE_PAGE_SIZE).get_page(self.request.GET.get("page"))
+        page = keyset_page(timeline, before=self.request.GET.get("before"), size=TIMELINE_PAGE_SIZE)
         can_log = self.request.user.has_perm("partners.add_interaction")
         return super().get_context_data(
             today=timezone.localdate(),

@@ -1,6 +1,7 @@
 """Global search across organizations, contacts and collaborations."""
 from django.views.generic import TemplateView
 
+from .. import search
 from ..models import Collaboration, Contact, Organization
 from .base import RoleRequiredMixin
 
@@ -16,8 +17,8 @@ class SearchView(RoleRequiredMixin, TemplateView):
         results = {}
         if q:
             results = {
-                "organizations": Organization.objects.active().search(q).order_by("name")[:LIMIT],
-                "contacts": Contact.objects.active().search(q).select_related("organization")[:LIMIT],
-                "collaborations": Collaboration.objects.search(q).order_by("title")[:LIMIT],
+                "organizations": search.organizations(Organization.objects.active(), q).order_by("name")[:LIMIT],
+                "contacts": search.contacts(Contact.objects.active(), q).select_related("organization")[:LIMIT],
+                "collaborations": search.collaborations(Collaboration.objects.all(), q).order_by("title")[:LIMIT],
             }
         return super().get_context_data(q=q, limit=LIMIT, **results, **kwargs)

@@ -96,8 +96,76 @@ def test_partner_timeline_is_newest_first_and_paginated(client, team_user):
     first = client.get(organization.get_absolute_url()).context["timeline"]
     assert [i.subject for i in first][:2] == ["Day 25", "Day 24"]
     assert len(first) == 20
-    second = client.get(organization.get_absolute_url(), {"page": 2}).context["timeline"]
+    assert 'rel="next" href="?before=2026-01-06' in client.get(organization.get_absolute_url()).content.decode()
+    second = client.get(organization.get_absolute_url(), {"before": first.next_cursor}).context["timeline"]
     assert [i.subject for i in second] == [f"Day {d}" for d in range(5, 0, -1)]
+    assert second.next_cursor is None
+
+
+def test_partner_timeline_keyset_breaks_ties_on_the_same_day_without_gaps_or_repeats(client, team_user):
+    organization = OrganizationFactory()
+    made = [InteractionFactory(organization=organization, occurred_on=datetime.date(2026, 1, 1)) for _ in range(45)]
+    client.force_login(team_user)
+    seen, cursor = [], None
+    for _ in range(3):
+        page = client.get(organization.get_absolute_url(), {"before": cursor} if cursor else {}).context["timeline"]
+        seen += [i.pk for i in page]
+        cursor = page.next_cursor
+    assert cursor is None
+    assert seen == sorted((i.pk for i in made), reverse=True)
+
+
+def test_partner_timeline_ignores_a_malformed_cursor(client, team_user):
+    organization = OrganizationFactory()
+    InteractionFactory(organization=organization, subject="Only one")
+    client.force_login(team_user)
+    response = client.get(organization.get_absolute_url(), {"before": "yesterday,<b>"})
+    assert response.status_code == 200
+    assert [i.subject for i in response.context["timeline"]] == ["Only one"]
+
+
+def test_deep_timeline_page_costs_the_same_queries_as_the_first(client, team_user, django_assert_max_num_queries):
+    # Guards against OFFSET pagination or a count creeping back into the timeline.
+    organization = OrganizationFactory()
+    for day in range(1, 29):
+        for _ in range(3):
+            InteractionFactory(organization=organization, occurred_on=datetime.date(2026, 2, day))
+    client.force_login(team_user)
+    with django_assert_max_num_queries(30) as first:
+        page = client.get(organization.get_absolute_url()).context["timeline"]
+    first_count = len(first.captured_queries)
+    for _ in range(3):
+        page = client.get(organization.get_absolute_url(), {"before": page.next_cursor}).context["timeline"]
+    with django_assert_max_num_queries(first_count) as deep:
+        client.get(organization.get_absolute_url(), {"before": page.next_cursor})
+    assert not any("OFFSET" in q["sql"] for q in deep.captured_queries)
+
+
+def test_directory_counts_up_to_a_cap_and_pages_on_past_it(client, team_user, monkeypatch):
+    from partners.pagination import BoundedPaginator
+
+    monkeypatch.setattr(BoundedPaginator, "cap", 30)
+    for number in range(60):
+        OrganizationFactory(name=f"Partner {number:02d}")
+    client.force_login(team_user)
+    page = client.get(reverse("partners:organization-list")).content.decode()
+    assert "More than 30 organizations" in page and "Page 1<" in page and 'rel="next"' in page
+    third = client.get(reverse("partners:organization-list"), {"page": 3}).context
+    assert [o.name for o in third["object_list"]] == [f"Partner {n}" for n in range(50, 60)]
+    assert not third["page_obj"].has_next()
+    assert client.get(reverse("partners:organization-list"), {"page": 4}).status_code == 404
+    small = client.get(reverse("partners:organization-list"), {"q": "Partner 0"}).content.decode()
+    assert "10 organizations" in small and "More than" not in small
+
+
+def test_directory_count_query_reads_at_most_the_cap(client, team_user, django_assert_max_num_queries):
+    # Guards against an unbounded COUNT(*) over the whole table on every page view.
+    OrganizationFactory()
+    client.force_login(team_user)
+    with django_assert_max_num_queries(20) as captured:
+        client.get(reverse("partners:organization-list"))
+    counts = [q["sql"] for q in captured.captured_queries if q["sql"].upper().startswith("SELECT COUNT(")]
+    assert counts and all("LIMIT 1001" in sql for sql in counts)
 
 
 def test_partner_page_query_count_is_constant(client, team_user, django_assert_max_num_queries):
@@ -216,3 +284,17 @@ def test_archived_partners_leave_the_directory_and_search(client, team_user):
     assert [o.name for o in client.get(reverse("partners:organization-list")).context["object_list"]] == ["Current Partner"]
     found = client.get(reverse("partners:search"), {"q": "partner"}).context["organizations"]
     assert [o.name for o in found] == ["Current Partner"]
+
+
+def test_partner_page_lists_the_first_contacts_and_collaborations_and_links_to_all(client, team_user):
+    organization = OrganizationFactory()
+    ContactFactory.create_batch(22, organization=organization)
+    for _ in range(21):
+        CollaborationFactory(organizations=[organization])
+    client.force_login(team_user)
+    response = client.get(organization.get_absolute_url())
+    page = response.content.decode()
+    assert len(response.context["organization"].first_contacts) == 20
+    assert len(response.context["organization"].first_collaborations) == 20
+    assert f'/contacts/?organization={organization.pk}">All 22 contacts' in page
+    assert f'/collaborations/?organization={organization.pk}">All 21 collaborations' in page

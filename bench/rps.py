@@ -1,0 +1,98 @@
+"""Requests per second on the filtered directory under gunicorn, bounded in time: `make bench-load SCALE=S|L` (bench/rps.py).
+
+Uses the database `make bench` filled (run it first), signs a session in for the bench user, starts
+gunicorn on 127.0.0.1:8001 with 2 × cores + 1 workers, drives it with wrk for DURATION seconds and
+writes bench/results/<vendor>-<scale>-load.md. Target (issue 7): ≥ 100 requests/s with 0 errors at L.
+"""
+import argparse
+import os
+import re
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import run  # noqa: E402  (the harness's setup: same database, same settings)
+
+URL = "/partners/?status=partner&country=Canada"
+PORT = 8001
+
+
+def session_cookie():
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
+    from django.contrib.sessions.backends.db import SessionStore
+
+    user = get_user_model().objects.get(username="bench-admin")
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+
+
+def wait_for(url, cookie, seconds=60):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            request = urllib.request.Request(url, headers={"Cookie": cookie})
+            with urllib.request.urlopen(request, timeout=10) as response:
+                # A lost session would redirect to the login page and measure that instead.
+                if response.status == 200 and response.geturl() == url:
+                    return
+                raise SystemExit(f"{url} answered {response.status} at {response.geturl()}")
+        except OSError:
+            time.sleep(0.5)
+    raise SystemExit(f"gunicorn did not answer {url} within {seconds} s")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", choices=sorted(run.SCALES), default="S")
+    parser.add_argument("--duration", type=int, default=20)
+    parser.add_argument("--connections", type=int, default=16)
+    args = parser.parse_args()
+    run.setup()
+    run.use(args.scale)
+    from django.db import connection
+
+    cookie = session_cookie()
+    workers = 2 * (os.cpu_count() or 1) + 1
+    name = run.database_names()[args.scale]
+    configured = os.environ["DATABASE_URL"]
+    database = f"{configured.rsplit('/', 1)[0]}/{name}" if connection.vendor == "postgresql" else f"sqlite:///{name}"
+    env = {**os.environ, "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost", "DATABASE_CONN_MAX_AGE": "60",
+           "DATABASE_URL": database}
+    # The production static storage needs its manifest, which only collectstatic writes.
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=run.ROOT, env=env, check=True)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "crm.wsgi", "-w", str(workers), "-b", f"127.0.0.1:{PORT}", "--log-level", "warning"],
+        cwd=run.ROOT, env=env)
+    try:
+        url = f"http://127.0.0.1:{PORT}{URL}"
+        wait_for(url, cookie)
+        result = subprocess.run(
+            ["wrk", "-t2", f"-c{args.connections}", f"-d{args.duration}s", "--latency", "-H", f"Cookie: {cookie}", url],
+            capture_output=True, text=True, check=True, timeout=args.duration + 60).stdout
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", result).group(1))
+    non_2xx = re.search(r"Non-2xx or 3xx responses:\s*(\d+)", result)
+    socket = re.search(r"Socket errors:(.*)", result)
+    errors = (int(non_2xx.group(1)) if non_2xx else 0) + (
+        sum(int(n) for n in re.findall(r"\d+", socket.group(1))) if socket else 0)
+    table = (f"### Load at scale {args.scale} on {connection.vendor}: `{URL}`\n\n"
+             f"gunicorn {workers} workers, wrk 2 threads × {args.connections} connections for {args.duration} s: "
+             f"**{rps:.0f} requests/s**, {errors} errors (target ≥ 100/s, 0 errors: "
+             f"{'holds' if rps >= 100 and not errors else '**does not hold**'}).\n\n```\n{result.strip()}\n```\n")
+    run.RESULTS.mkdir(parents=True, exist_ok=True)
+    (run.RESULTS / f"{connection.vendor}-{args.scale}-load.md").write_text(table)
+    print(table)
+
+
+if __name__ == "__main__":
+    main()

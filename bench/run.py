@@ -1,0 +1,331 @@
+"""Time the main pages beside the Django admin and the raw-SQL floor: `make bench SCALE=S|L`.
+
+Runs in-process with django.test.Client against its own databases, one per scale: bench/bench-S.sqlite3
+and bench/bench-L.sqlite3, or with a PostgreSQL DATABASE_URL ending in /crm_bench, crm_bench_s and
+crm_bench_l (created when missing). The synthetic data set is generated first when a database does not
+hold its scale. Every page, its comparison and its floor are sampled in interleaved rounds so machine
+noise hits them alike; SCALE=L also samples S in the same rounds, so "L versus S" compares like with
+like. Writes bench/results/<vendor>-<scale>.md and .json and prints the table.
+"""
+import argparse
+import json
+import math
+import os
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+SCALES = {
+    "S": {"organizations": 1_000, "contacts": 3_000, "interactions": 10_000},
+    "L": {"organizations": 100_000, "contacts": 300_000, "interactions": 1_000_000},
+}
+ROUNDS = {"S": 20, "L": 30}
+SEED = 7
+# A broad text matches about one organization in 30 at both scales (the directory shows a full page at S
+# and at L); a selective one is what people mostly type: part of one partner's name.
+SEARCH_TEXT = "boreal"
+SELECTIVE_TEXT = "boreal robo"
+
+
+def database_names():
+    """The database of each scale: SQLite files under bench/, or <name>_s / <name>_l on PostgreSQL."""
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith("postgres"):
+        base = url.rsplit("/", 1)[1].split("?")[0]
+        return {scale: f"{base}_{scale.lower()}" for scale in SCALES}
+    return {scale: str(ROOT / "bench" / f"bench-{scale}.sqlite3") for scale in SCALES}
+
+
+def setup():
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crm.settings")
+    os.environ.setdefault("DATABASE_URL", f"sqlite:///{ROOT / 'bench' / 'bench-S.sqlite3'}")
+    os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver,127.0.0.1,localhost"
+    import django
+    from django.conf import settings
+
+    django.setup()
+    # Hashed static names need collectstatic; the bench measures views, not static files.
+    settings.STORAGES = {**settings.STORAGES,
+                         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+
+
+def use(scale):
+    """Point the default connection at ``scale``'s database (creating it on PostgreSQL when missing)."""
+    from django.db import connection
+
+    name = database_names()[scale]
+    connection.close()
+    if connection.vendor == "postgresql" and not getattr(use, f"created_{scale}", False):
+        connection.settings_dict["NAME"] = "postgres"
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+            if cursor.fetchone() is None:
+                cursor.execute(f"CREATE DATABASE {connection.ops.quote_name(name)}")
+        connection.close()
+        setattr(use, f"created_{scale}", True)
+    connection.settings_dict["NAME"] = name
+
+
+def ensure_data(scale):
+    """Migrate, and (re)generate the synthetic data when the database does not hold this scale."""
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    from partners.models import Interaction, Organization
+
+    call_command("migrate", verbosity=0)
+    wanted = SCALES[scale]
+    have = (Organization.objects.filter(is_synthetic=True).count(),
+            Interaction.objects.filter(is_synthetic=True).count())
+    generated = None
+    if have != (wanted["organizations"], wanted["interactions"]):
+        started = time.perf_counter()
+        call_command("generate_demo_data", clear=True, seed=SEED, verbosity=0, **wanted)
+        generated = time.perf_counter() - started
+        print(f"generated scale {scale} in {generated:.1f} s", flush=True)
+    user, _ = get_user_model().objects.get_or_create(
+        username="bench-admin", defaults={"is_staff": True, "is_superuser": True})
+    return user, generated
+
+
+def sample(run):
+    """(seconds, query count, SQL seconds, SELECT statements) for one call of ``run``."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    sql_seconds = []
+
+    def timed(execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            sql_seconds.append(time.perf_counter() - started)
+
+    # The query log is a deque of 9,000 that only a request resets; a full one would capture nothing.
+    connection.queries_log.clear()
+    with CaptureQueriesContext(connection) as captured, connection.execute_wrapper(timed):
+        started = time.perf_counter()
+        run()
+        elapsed = time.perf_counter() - started
+    queries = captured.captured_queries
+    return (elapsed, len(queries), sum(sql_seconds),
+            [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith("SELECT")])
+
+
+def floor_of(statements):
+    """The page's own SELECTs, re-run alone through a raw cursor: what the database needs, nothing else."""
+    from django.db import connection
+
+    def run():
+        with connection.cursor() as cursor:
+            for sql in statements:
+                cursor.execute(sql)
+                cursor.fetchall()
+    return run
+
+
+def get(client, url):
+    def run():
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        b"".join(response) if response.streaming else response.content
+    return run
+
+
+def plain_search(text):
+    """The global search as it was before the index: three icontains scans."""
+    from partners.models import Collaboration, Contact, Organization
+
+    def run():
+        list(Organization.objects.active().search(text).order_by("name")[:20])
+        list(Contact.objects.active().search(text).select_related("organization")[:20])
+        list(Collaboration.objects.search(text).order_by("title")[:20])
+    return run
+
+
+def cases(client):
+    """(name, page, comparison label, comparison) for every main page; notes for pages that do not exist."""
+    from django.db.models import Count
+    from django.urls import NoReverseMatch, reverse
+
+    from partners.models import Interaction, Organization, Sector
+
+    health = Sector.objects.get(name="Health").pk
+    busiest = (Organization.objects.filter(is_synthetic=True).annotate(n=Count("interactions"))
+               .order_by("-n").values_list("pk", "n").first())
+    pk, n = busiest
+    last = (Interaction.objects.filter(organization=pk).order_by("-occurred_on", "-pk")
+            .values_list("occurred_on", "pk")[max(0, n - 21)])
+    cursor = f"{last[0].isoformat()},{last[1]}"
+    admin_orgs, admin_interactions = "/admin/partners/organization/", "/admin/partners/interaction/"
+    admin = "admin changelist"
+    found = [
+        ("directory", get(client, "/partners/"), admin, get(client, admin_orgs)),
+        ("directory kind=startup", get(client, "/partners/?kind=startup"), admin,
+         get(client, admin_orgs + "?kind__exact=startup")),
+        ("directory status=partner country=Canada", get(client, "/partners/?status=partner&country=Canada"), admin,
+         get(client, admin_orgs + "?status__exact=partner&country=Canada")),
+        ("directory sector=Health", get(client, f"/partners/?sector={health}"), admin,
+         get(client, admin_orgs + f"?sectors__id__exact={health}")),
+        ("directory q", get(client, f"/partners/?q={SEARCH_TEXT}"), admin,
+         get(client, admin_orgs + f"?q={SEARCH_TEXT}")),
+        (f"partner timeline first ({n} interactions)", get(client, f"/partners/{pk}/"), admin,
+         get(client, admin_interactions + f"?organization={pk}")),
+        ("partner timeline deepest", get(client, f"/partners/{pk}/?before={cursor}"), admin,
+         get(client, admin_interactions + f"?organization={pk}&p={math.ceil(n / 50)}")),
+        ("global search", get(client, f"/search/?q={SEARCH_TEXT}"), "plain icontains scan",
+         plain_search(SEARCH_TEXT)),
+        ("global search selective", get(client, f"/search/?q={SELECTIVE_TEXT}"), "plain icontains scan",
+         plain_search(SELECTIVE_TEXT)),
+    ]
+    notes = []
+    for name, url_name in [("reports", "partners:report"), ("CSV export", "partners:interaction-export")]:
+        try:
+            found.append((name, get(client, reverse(url_name)), None, None))
+        except NoReverseMatch:
+            notes.append(f"{name}: no `{url_name}` URL on this branch yet, not measured.")
+    return found, notes
+
+
+def stats(samples):
+    times = sorted(s[0] for s in samples)
+    p95 = statistics.quantiles(times, n=20, method="inclusive")[18] if len(times) > 1 else times[0]
+    return {"median_ms": statistics.median(times) * 1000, "p95_ms": p95 * 1000,
+            "queries": samples[-1][1], "sql_ms": statistics.median(s[2] for s in samples) * 1000}
+
+
+def measure(top):
+    """Samples of every case at ``top`` (and at S too when ``top`` is L), in interleaved rounds."""
+    from django.test import Client
+
+    scales = ["S", "L"] if top == "L" else ["S"]
+    runs, labels, notes, generated = {}, {}, [], {}
+    for scale in scales:
+        use(scale)
+        user, generated[scale] = ensure_data(scale)
+        client = Client()
+        client.force_login(user)
+        found, notes = cases(client)
+        runs[scale] = {}
+        for name, page, label, compare in found:
+            first = [sample(page) for _ in range(2)][-1]
+            runs[scale][name] = {"page": page, "floor": floor_of(first[3])}
+            labels[name.split(" (")[0]] = label
+            if compare:
+                sample(compare)
+                runs[scale][name]["compare"] = compare
+    samples = {scale: {name: {kind: [] for kind in run} for name, run in runs[scale].items()} for scale in scales}
+    for round_number in range(ROUNDS[top]):
+        for scale in scales:
+            use(scale)
+            for name, run in runs[scale].items():
+                for kind, call in run.items():
+                    samples[scale][name][kind].append(sample(call))
+        print(f"round {round_number + 1}/{ROUNDS[top]}", end="\r", flush=True)
+    rows = {scale: {name: {"compare_label": labels[name.split(" (")[0]], **{k: stats(s) for k, s in kinds.items()}}
+                    for name, kinds in samples[scale].items()} for scale in scales}
+    return rows, notes, generated
+
+
+def machine():
+    from django.db import connection
+
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT sqlite_version()" if connection.vendor == "sqlite" else "SHOW server_version")
+        version = cursor.fetchone()[0]
+    return {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(),
+            "database": f"{connection.vendor} {version}", "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
+
+
+def _by_page(rows):
+    return {name.split(" (")[0]: row for name, row in rows.items()}
+
+
+def ratios(rows):
+    """Each target of issue 7 with its measured value, for every scale measured and L against S."""
+    checks = []
+    # The targets hold at L; a run at S alone reports the same ratios for information.
+    for scale, pages in rows.items():
+        if scale == "S" and "L" in rows:
+            continue
+        pages = _by_page(pages)
+        for name, row in pages.items():
+            if name.startswith("directory"):
+                checks.append((f"{scale} {name}: p95 / admin p95", row["page"]["p95_ms"] / row["compare"]["p95_ms"],
+                               "≤", 0.8))
+        checks.append((f"{scale} timeline deepest / first page (median)",
+                       pages["partner timeline deepest"]["page"]["median_ms"]
+                       / pages["partner timeline first"]["page"]["median_ms"], "≤", 1.2))
+        if scale == "L":
+            for name, text in [("global search", SEARCH_TEXT), ("global search selective", SELECTIVE_TEXT)]:
+                search = pages[name]
+                checks.append((f"L plain icontains scan / indexed search “{text}” (median)",
+                               search["compare"]["median_ms"] / search["page"]["median_ms"], "≥", 10))
+    if "L" in rows:
+        small, large = _by_page(rows["S"]), _by_page(rows["L"])
+        for name, row in large.items():
+            if name.startswith("directory"):
+                checks.append((f"{name}: p95 at L / at S", row["page"]["p95_ms"] / small[name]["page"]["p95_ms"],
+                               "≤", 1.5))
+        for name, text in [("global search", SEARCH_TEXT), ("global search selective", SELECTIVE_TEXT)]:
+            checks.append((f"global search “{text}”: p95 at L / at S",
+                           large[name]["page"]["p95_ms"] / small[name]["page"]["p95_ms"], "≤", 2))
+        # A page may skip a prefetch when the partner has none of something; what must not happen is growth.
+        checks.append(("pages with more queries at L than at S",
+                       sum(large[n]["page"]["queries"] > small[n]["page"]["queries"] for n in large), "≤", 0))
+    return [{"target": t, "value": round(v, 2), "op": op, "limit": lim,
+             "holds": v <= lim if op == "≤" else v >= lim} for t, v, op, lim in checks]
+
+
+def markdown(rows, checks, notes, info, generated):
+    lines = [f"{info['cpu']}, {info['cores']} cores shared with other work, Python {info['python']}, "
+             f"{info['database']}, {info['when']}."]
+    for scale, pages in rows.items():
+        made = f" (data generated in {generated[scale]:.0f} s)" if generated.get(scale) else ""
+        lines += ["", f"#### Scale {scale}{made}", "",
+                  "| page | median ms | p95 ms | queries | SQL ms | comparison | its median ms | its p95 ms "
+                  "| its queries | raw SQL floor ms |",
+                  "| --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: |"]
+        for name, row in pages.items():
+            page, floor, compare = row["page"], row["floor"], row.get("compare")
+            other = (f"{row['compare_label']} | {compare['median_ms']:.1f} | {compare['p95_ms']:.1f} | "
+                     f"{compare['queries']}" if compare else "— | — | — | —")
+            lines.append(f"| {name} | {page['median_ms']:.1f} | {page['p95_ms']:.1f} | {page['queries']} | "
+                         f"{page['sql_ms']:.1f} | {other} | {floor['median_ms']:.1f} |")
+    lines += ["", "| target | value | limit | holds |", "| --- | ---: | ---: | --- |"]
+    lines += [f"| {c['target']} | {c['value']} | {c['op']} {c['limit']} | {'yes' if c['holds'] else '**no**'} |"
+              for c in checks]
+    lines += [""] + [f"- {note}" for note in notes]
+    return "\n".join(lines) + "\n"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", choices=sorted(SCALES), default="S")
+    args = parser.parse_args()
+    setup()
+    from django.db import connection
+
+    rows, notes, generated = measure(args.scale)
+    info = machine()
+    checks = ratios(rows)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    stem = RESULTS / f"{connection.vendor}-{args.scale}"
+    stem.with_suffix(".json").write_text(json.dumps(
+        {"scale": args.scale, "machine": info, "generated_seconds": generated, "rows": rows, "checks": checks,
+         "notes": notes}, indent=2, ensure_ascii=False))
+    table = markdown(rows, checks, notes, info, generated)
+    stem.with_suffix(".md").write_text(table)
+    print(table)
+
+
+if __name__ == "__main__":
+    main()

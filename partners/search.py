@@ -1,0 +1,209 @@
+"""Substring search through an index: trigram GIN indexes on PostgreSQL, FTS5 trigram tables on SQLite.
+
+Both answer "contains this text, ignoring case" like ``icontains`` does, but from an index instead of
+reading every row. The SQLite tables are kept in sync by triggers on the base tables, so every write
+path (forms, admin, ``bulk_create``, imports, merges, raw SQL) updates them; ``ensure_index`` re-creates
+them after a migration rebuilt a table (SQLite drops a table's triggers with it) and refills them.
+Texts shorter than three characters have no trigram: they fall back to the plain scan.
+"""
+from django.db import connection
+from django.db.models.expressions import RawSQL
+
+MIN_LENGTH = 3
+
+# FTS5 table per base table: its columns, each an SQL expression over the row ``{p}``.
+FTS_TABLES = {
+    "partners_organization": {"name": "{p}name", "name_fr": "{p}name_fr", "short_name": "{p}short_name"},
+    "partners_contact": {
+        "first_name": "{p}first_name", "last_name": "{p}last_name",
+        "full_name": "{p}first_name || ' ' || {p}last_name", "email": "{p}email", "title": "{p}title",
+    },
+    "partners_collaboration": {"title": "{p}title", "summary": "{p}summary"},
+}
+# Base columns whose change rewrites the FTS row (a version bump alone does not).
+WATCHED = {
+    "partners_organization": "name, name_fr, short_name",
+    "partners_contact": "first_name, last_name, email, title",
+    "partners_collaboration": "title, summary",
+}
+
+# PostgreSQL: the expressions the queries below compare, each with a trigram GIN index on exactly it.
+TRGM_EXPRESSIONS = {
+    "partners_organization": ["name", "name_fr", "short_name"],
+    "partners_contact": ["first_name", "last_name", "email", "title", "first_name || ' ' || last_name"],
+    "partners_collaboration": ["title", "summary"],
+}
+
+
+def _upper(column):
+    return f"UPPER(({column})::text)" if "||" in column else f"UPPER({column}::text)"
+
+
+def _sqlite_statements(table, columns):
+    fts = f"{table}_fts"
+    names = ", ".join(columns)
+    new_values = ", ".join(expr.format(p="new.") for expr in columns.values())
+    return [
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS {fts} USING fts5({names}, tokenize='trigram')",
+        f"CREATE TRIGGER IF NOT EXISTS {fts}_insert AFTER INSERT ON {table} BEGIN "
+        f"INSERT INTO {fts}(rowid, {names}) VALUES (new.id, {new_values}); END",
+        f"CREATE TRIGGER IF NOT EXISTS {fts}_update AFTER UPDATE OF {WATCHED[table]} ON {table} BEGIN "
+        f"DELETE FROM {fts} WHERE rowid = old.id; "
+        f"INSERT INTO {fts}(rowid, {names}) VALUES (new.id, {new_values}); END",
+        f"CREATE TRIGGER IF NOT EXISTS {fts}_delete AFTER DELETE ON {table} BEGIN "
+        f"DELETE FROM {fts} WHERE rowid = old.id; END",
+    ]
+
+
+def _sqlite_triggers_missing(cursor, table):
+    cursor.execute("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s "
+                   "AND name LIKE %s", [table, f"{table}_fts_%"])
+    return cursor.fetchone()[0] < 3
+
+
+def ensure_index(using=None, **kwargs):
+    """Create the search index where missing and refill it if its triggers had been lost; idempotent."""
+    from django.db import connections
+
+    conn = connections[using or "default"]
+    with conn.cursor() as cursor:
+        if conn.vendor == "sqlite":
+            tables = set(conn.introspection.table_names(cursor))
+            for table, columns in FTS_TABLES.items():
+                if table not in tables:
+                    continue
+                stale = _sqlite_triggers_missing(cursor, table)
+                for statement in _sqlite_statements(table, columns):
+                    cursor.execute(statement)
+                if stale:
+                    names = ", ".join(columns)
+                    cursor.execute(f"DELETE FROM {table}_fts")
+                    cursor.execute(f"INSERT INTO {table}_fts(rowid, {names}) "
+                                   f"SELECT id, {', '.join(e.format(p='') for e in columns.values())} FROM {table}")
+        elif conn.vendor == "postgresql":
+            cursor.execute("SELECT indexname FROM pg_indexes WHERE indexname LIKE %s", ["%\\_trgm\\_%"])
+            present = {row[0] for row in cursor.fetchall()}
+            wanted = {f"{table}_trgm_{number}": (table, expression) for table, expressions in TRGM_EXPRESSIONS.items()
+                      for number, expression in enumerate(expressions)}
+            if set(wanted) <= present:
+                # Nothing to do; CREATE INDEX would fail anyway inside a transaction with pending trigger events.
+                return
+            cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+            for index, (table, expression) in wanted.items():
+                if index not in present:
+                    cursor.execute(f"CREATE INDEX IF NOT EXISTS {index} ON {table} "
+                                   f"USING gin ({_upper(expression)} gin_trgm_ops)")
+
+
+def flush_pending(using=None):
+    """Merge GIN pending lists into the trigram indexes (PostgreSQL) after a bulk load.
+
+    Rows written in bulk wait in each GIN index's pending list, which every search reads in full until
+    VACUUM merges it; a search right after loading 300,000 contacts would pay for that on every query.
+    """
+    from django.db import connections
+
+    conn = connections[using or "default"]
+    if conn.vendor != "postgresql":
+        return
+    with conn.cursor() as cursor:
+        for table, expressions in TRGM_EXPRESSIONS.items():
+            for number in range(len(expressions)):
+                cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [f"{table}_trgm_{number}"])
+
+
+def drop_index(using=None):
+    """Remove the search index (the migration's reverse)."""
+    from django.db import connections
+
+    conn = connections[using or "default"]
+    with conn.cursor() as cursor:
+        for table, expressions in TRGM_EXPRESSIONS.items():
+            if conn.vendor == "sqlite":
+                for suffix in ("insert", "update", "delete"):
+                    cursor.execute(f"DROP TRIGGER IF EXISTS {table}_fts_{suffix}")
+                cursor.execute(f"DROP TABLE IF EXISTS {table}_fts")
+            elif conn.vendor == "postgresql":
+                for number in range(len(expressions)):
+                    cursor.execute(f"DROP INDEX IF EXISTS {table}_trgm_{number}")
+
+
+def _indexed(text):
+    return len(text) >= MIN_LENGTH and connection.vendor in ("sqlite", "postgresql")
+
+
+def _phrase(text, columns):
+    """An FTS5 query: ``text`` as one phrase (a substring, with the trigram tokenizer) in ``columns``."""
+    return "{%s} : \"%s\"" % (" ".join(columns), text.replace('"', '""'))
+
+
+def _like(text):
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def _pg_matching(expressions, text):
+    conditions = " OR ".join(f"{_upper(e)} LIKE UPPER(%s)" for e in expressions)
+    return conditions, [_like(text)] * len(expressions)
+
+
+def organization_ids(text):
+    """SQL for the ids of organizations whose name, French name or acronym, or a contact's name or email,
+    contains ``text``."""
+    if connection.vendor == "sqlite":
+        sql = ("SELECT rowid FROM partners_organization_fts WHERE partners_organization_fts MATCH %s "
+               "UNION SELECT organization_id FROM partners_contact WHERE id IN "
+               "(SELECT rowid FROM partners_contact_fts WHERE partners_contact_fts MATCH %s)")
+        return RawSQL(sql, [_phrase(text, ["name", "name_fr", "short_name"]),
+                            _phrase(text, ["first_name", "last_name", "email"])])
+    by_name, name_params = _pg_matching(["name", "name_fr", "short_name"], text)
+    by_contact, contact_params = _pg_matching(["first_name", "last_name", "email"], text)
+    sql = (f"SELECT id FROM partners_organization WHERE {by_name} "
+           f"UNION SELECT organization_id FROM partners_contact WHERE {by_contact}")
+    return RawSQL(sql, name_params + contact_params)
+
+
+def contact_ids(text):
+    """SQL for the ids of contacts whose full name, email or title contains ``text``."""
+    if connection.vendor == "sqlite":
+        return RawSQL("SELECT rowid FROM partners_contact_fts WHERE partners_contact_fts MATCH %s",
+                      [_phrase(text, ["full_name", "email", "title"])])
+    where, params = _pg_matching(["first_name || ' ' || last_name", "email", "title"], text)
+    return RawSQL(f"SELECT id FROM partners_contact WHERE {where}", params)
+
+
+def collaboration_ids(text):
+    """SQL for the ids of collaborations whose title or summary, or a partner's name or acronym, contains ``text``."""
+    partners = "SELECT collaboration_id FROM partners_collaborationpartner WHERE organization_id IN ({})"
+    if connection.vendor == "sqlite":
+        sql = ("SELECT rowid FROM partners_collaboration_fts WHERE partners_collaboration_fts MATCH %s UNION "
+               + partners.format("SELECT rowid FROM partners_organization_fts WHERE partners_organization_fts MATCH %s"))
+        return RawSQL(sql, [_phrase(text, ["title", "summary"]), _phrase(text, ["name", "short_name"])])
+    own, own_params = _pg_matching(["title", "summary"], text)
+    names, name_params = _pg_matching(["name", "short_name"], text)
+    sql = (f"SELECT id FROM partners_collaboration WHERE {own} UNION "
+           + partners.format(f"SELECT id FROM partners_organization WHERE {names}"))
+    return RawSQL(sql, own_params + name_params)
+
+
+def organizations(queryset, text):
+    """``queryset`` narrowed to organizations matching ``text`` (see ``organization_ids``)."""
+    text = text.strip()
+    if not _indexed(text):
+        return queryset.search(text)
+    return queryset.filter(pk__in=organization_ids(text))
+
+
+def contacts(queryset, text):
+    """``queryset`` narrowed to contacts matching ``text`` (see ``contact_ids``)."""
+    text = text.strip()
+    if not _indexed(text):
+        return queryset.search(text)
+    return queryset.filter(pk__in=contact_ids(text))
+
+
+def collaborations(queryset, text):
+    """``queryset`` narrowed to collaborations matching ``text`` (see ``collaboration_ids``)."""
+    text = text.strip()
+    if not _indexed(text):
+        return queryset.search(text)
+    return queryset.filter(pk__in=collaboration_ids(text))

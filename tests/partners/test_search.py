@@ -1,0 +1,94 @@
+"""The search index: same answers as a plain scan, kept in sync on every write path."""
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from partners import search
+from partners.models import Collaboration, Contact, Organization
+from tests.factories import CollaborationFactory, ContactFactory, OrganizationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def found(text):
+    return sorted(o.name for o in search.organizations(Organization.objects.all(), text))
+
+
+def test_matches_substrings_of_names_acronyms_french_names_and_contacts():
+    statcan = OrganizationFactory(name="Statistics Canada", name_fr="Statistique Canada")
+    ContactFactory(organization=statcan, first_name="Anil", last_name="Arora", email="anil@statcan.example")
+    OrganizationFactory(name="Institut de recherche d'Hydro-Québec", short_name="IREQ")
+    OrganizationFactory(name="Giatec")
+    assert found("tistics can") == ["Statistics Canada"]
+    assert found("STATISTIQUE") == ["Statistics Canada"]
+    assert found("ireq") == ["Institut de recherche d'Hydro-Québec"]
+    assert found("aror") == ["Statistics Canada"]
+    assert found("anil@statcan") == ["Statistics Canada"]
+    assert found("nothing like it") == []
+
+
+@pytest.mark.parametrize("text", ["ca", "an", "Giatec", "50%", 'say "hi"', "a_b", "Québec"])
+def test_index_answers_what_the_plain_scan_answers(text):
+    for name in ["Giatec", "Sama", "Canadian 50% AI", 'They say "hi"', "a_b Corp", "Hydro-Québec"]:
+        organization = OrganizationFactory(name=name)
+        ContactFactory(organization=organization, last_name=f"{name} person")
+    CollaborationFactory(title="Québec internships", organizations=[Organization.objects.get(name="Sama")])
+    assert found(text) == sorted(o.name for o in Organization.objects.search(text))
+    assert sorted(search.contacts(Contact.objects.all(), text).values_list("pk", flat=True)) == sorted(
+        Contact.objects.search(text).values_list("pk", flat=True))
+    assert sorted(search.collaborations(Collaboration.objects.all(), text).values_list("pk", flat=True)) == sorted(
+        Collaboration.objects.search(text).values_list("pk", flat=True))
+
+
+def test_index_follows_insert_update_and_delete():
+    organization = OrganizationFactory(name="Giatec")
+    contact = ContactFactory(organization=organization, first_name="Pouria", last_name="Ghods")
+    assert found("giatec") == ["Giatec"]
+    organization.name = "Giatec Scientific"
+    organization.save()
+    assert found("scientific") == ["Giatec Scientific"]
+    contact.last_name = "Ghodsi"
+    contact.save()
+    assert [c.last_name for c in search.contacts(Contact.objects.all(), "ghodsi")] == ["Ghodsi"]
+    contact.delete()
+    assert search.contacts(Contact.objects.all(), "pouria").count() == 0
+    Organization.objects.filter(pk=organization.pk).update(name="Renamed by a bulk update")
+    assert found("giatec") == [] and found("bulk update") == ["Renamed by a bulk update"]
+    Organization.objects.filter(pk=organization.pk).delete()
+    assert found("renamed") == []
+
+
+def test_index_follows_bulk_create_and_collaboration_titles():
+    Organization.objects.bulk_create(
+        [Organization(name=f"Bulk Partner {n}", name_key=f"bulk partner {n}", kind="industry") for n in range(3)]
+    )
+    assert found("bulk partner") == ["Bulk Partner 0", "Bulk Partner 1", "Bulk Partner 2"]
+    CollaborationFactory(title="Forecasting energy demand")
+    assert [c.title for c in search.collaborations(Collaboration.objects.all(), "energy dem")] == [
+        "Forecasting energy demand"]
+
+
+def test_index_comes_back_after_a_migration_rebuilt_the_table():
+    OrganizationFactory(name="Giatec")
+    if connection.vendor == "sqlite":
+        # What SQLite does to triggers when a migration remakes the table.
+        with connection.cursor() as cursor:
+            for suffix in ("insert", "update", "delete"):
+                cursor.execute(f"DROP TRIGGER partners_organization_fts_{suffix}")
+            cursor.execute("DELETE FROM partners_organization_fts")
+    call_command("migrate", "partners", verbosity=0)
+    assert found("giatec") == ["Giatec"]
+    OrganizationFactory(name="Sama")
+    assert found("sama") == ["Sama"]
+
+
+def test_directory_and_global_search_use_the_index(client, team_user, django_assert_max_num_queries):
+    OrganizationFactory(name="Sama")
+    client.force_login(team_user)
+    with django_assert_max_num_queries(20) as captured:
+        client.get("/partners/", {"q": "sama"})
+    if connection.vendor == "sqlite":
+        assert any("partners_organization_fts MATCH" in q["sql"] for q in captured.captured_queries)
+    else:
+        assert any("UPPER(name::text) LIKE" in q["sql"] for q in captured.captured_queries)
+    assert [o.name for o in client.get("/search/", {"q": "sam"}).context["organizations"]] == ["Sama"]
