@@ -214,12 +214,12 @@ class Generator:
             created = _moment(self.day(), rng)
             city, country = places[index]
             rows.append((org_id, name, "", key, short, kind, city, country, "", "", rng.choice([None, 12, 40, 250, 1800]),
-                         status, since, owner, None, created, created, True, 1, None))
+                         status, since, owner, None, created, created, True, 1, None, ""))
             self.org_status[org_id] = status
         _insert(Organization._meta.db_table,
                 ["id", "name", "name_fr", "name_key", "short_name", "kind", "city", "country", "website", "description",
                  "employee_count", "status", "partner_since", "relationship_owner_id", "parent_id", "created_at",
-                 "updated_at", "is_synthetic", "version", "archived_at"], rows)
+                 "updated_at", "is_synthetic", "version", "archived_at", "external_id"], rows)
         sectors = [Sector.objects.get_or_create(name=name)[0].pk for name in SECTORS]
         links = {(org_id, sector) for org_id in self.org_ids for sector in rng.sample(sectors, rng.randrange(1, 4))}
         _insert(Organization.sectors.through._meta.db_table, ["organization_id", "sector_id"], sorted(links))
@@ -241,10 +241,10 @@ class Generator:
             primary = org_id not in self.contacts_of
             self.contacts_of.setdefault(org_id, []).append(contact_id)
             rows.append((contact_id, given, family, rng.choice(TITLES), org_id, email, "", primary, "", None,
-                         created, created, True, 1, None))
+                         created, created, True, 1, None, ""))
         _insert(Contact._meta.db_table,
                 ["id", "first_name", "last_name", "title", "organization_id", "email", "phone", "is_primary", "notes",
-                 "anonymized_at", "created_at", "updated_at", "is_synthetic", "version", "archived_at"], rows)
+                 "anonymized_at", "created_at", "updated_at", "is_synthetic", "version", "archived_at", "external_id"], rows)
         self.counts["contacts"] = n
 
     def interactions(self):
@@ -267,11 +267,11 @@ class Generator:
                     links.append((interaction_id, rng.choice(people)))
                 created = _moment(day, rng)
                 yield (interaction_id, org_id, day, kinds[index], rng.choice(SUBJECTS), "", rng.choice(self.authors),
-                       follow_up, done, created, created, True, 1)
+                       follow_up, done, created, created, True, 1, "")
 
         _insert(Interaction._meta.db_table,
                 ["id", "organization_id", "occurred_on", "kind", "subject", "notes", "author_id", "follow_up_on",
-                 "follow_up_done", "created_at", "updated_at", "is_synthetic", "version"], rows())
+                 "follow_up_done", "created_at", "updated_at", "is_synthetic", "version", "external_id"], rows())
         _insert(Interaction.contacts.through._meta.db_table, ["interaction_id", "contact_id"], links)
         self.counts["interactions"] = n
 
