@@ -8,6 +8,7 @@ import tracemalloc
 import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
+from python_calamine import CalamineWorkbook
 
 from partners import exports
 from partners import selectors_reports as reports
@@ -70,6 +71,20 @@ def test_xlsx_export_opens_with_the_same_rows_as_the_csv(client, team_user):
     as_xlsx = read_xlsx(response)
     assert as_xlsx == [["Name", "Relationship owner", "Interactions"], ["Giatec", None, 0], ["Sama", "Olga Owner", 0]]
     assert [row[0] for row in as_csv] == [row[0] for row in as_xlsx]  # same rows, names not ids
+
+
+def test_xlsx_export_reads_the_same_in_an_independent_spreadsheet_reader(client, team_user):
+    # calamine (Rust; what pandas uses) shares no code with openpyxl, which wrote the file.
+    OrganizationFactory(name="Sama", city="Montréal")
+    OrganizationFactory(name="=cmd", city="Québec")
+    client.force_login(team_user)
+    query = {"columns": ["city"]}
+    as_csv = read_csv(client.get(reverse("partners:report-export", args=["partners", "csv"]), query))
+    content = b"".join(client.get(reverse("partners:report-export", args=["partners", "xlsx"]), query).streaming_content)
+    workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
+    rows = workbook.get_sheet_by_index(0).to_python()
+    assert rows == [["Name", "City"], ["'=cmd", "Québec"], ["Sama", "Montréal"]]
+    assert rows == as_csv
 
 
 def test_interactions_export_names_people_and_organizations_not_ids():
