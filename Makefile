@@ -34,8 +34,7 @@ browser:
 
 run: install messages
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput -v0
-	DJANGO_DEBUG=1 $(PY) manage.py loaddata seed -v0
-	DJANGO_DEBUG=1 $(PY) manage.py populate_history --auto -v0
+	DJANGO_DEBUG=1 $(PY) manage.py load_seed
 	DJANGO_DEBUG=1 $(PY) manage.py ensure_demo_user
 	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 

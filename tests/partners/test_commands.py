@@ -4,6 +4,8 @@ from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 
+from partners.models import Organization
+
 pytestmark = pytest.mark.django_db
 
 
@@ -50,3 +52,13 @@ def test_contact_privacy_exports_to_a_file_and_anonymizes_only_when_confirmed(tm
     assert not Contact.history.filter(email="pouria@giatec.example").exists()
     with pytest.raises(CommandError, match="No contact"):
         call_command("contact_privacy", "export", "999999")
+
+
+def test_seed_is_loaded_once_and_a_second_run_keeps_corrections(capsys):
+    call_command("load_seed")
+    statcan = Organization.objects.get(name="Statistics Canada")
+    assert statcan.history.count() == 1  # its first version, so later edits have something to compare with
+    Organization.objects.filter(pk=statcan.pk).update(city="Gatineau (corrected)")
+    call_command("load_seed")
+    assert Organization.objects.get(pk=statcan.pk).city == "Gatineau (corrected)"
+    assert "already loaded" in capsys.readouterr().out
