@@ -52,7 +52,7 @@ class OrganizationDetailView(RoleRequiredMixin, DetailView):
             "programs",
             Prefetch(
                 "contacts",
-                queryset=Contact.objects.order_by("-is_primary", "last_name", "first_name", "pk")[:RECORDS_SHOWN],
+                queryset=Contact.objects.active().order_by("-is_primary", "last_name", "first_name", "pk")[:RECORDS_SHOWN],
                 to_attr="first_contacts",
             ),
             "agreements",

@@ -298,3 +298,18 @@ def test_partner_page_lists_the_first_contacts_and_collaborations_and_links_to_a
     assert len(response.context["organization"].first_collaborations) == 20
     assert f'/contacts/?organization={organization.pk}">All 22 contacts' in page
     assert f'/collaborations/?organization={organization.pk}">All 21 collaborations' in page
+
+
+def test_a_merged_away_contact_leaves_the_partner_page_and_the_counts(client, team_user):
+    from partners.services_merges import contact_merge
+
+    organization = OrganizationFactory(name="Giatec Scientific")
+    keep = ContactFactory(organization=organization, first_name="Pouria", last_name="Ghods")
+    remove = ContactFactory(organization=organization, first_name="Pouria", last_name="Ghods-Duplicate")
+    contact_merge(keep=keep, remove=remove, user=team_user)
+    client.force_login(team_user)
+    shown = client.get(organization.get_absolute_url()).context["organization"]
+    assert [contact.pk for contact in shown.first_contacts] == [keep.pk]
+    assert shown.contact_count == 1
+    listed = client.get(reverse("partners:organization-list")).context["object_list"]
+    assert [row.contact_count for row in listed if row.pk == organization.pk] == [1]
