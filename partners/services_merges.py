@@ -7,9 +7,9 @@ reads that snapshot and puts every row back, as long as nothing it would move ba
 """
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _, gettext_noop
+from simple_history.utils import bulk_update_with_history
 
 from .models import (
     Agreement,
@@ -27,6 +27,8 @@ from .models_merges import Merge
 # Stored in the history in English; the history partial translates them when shown.
 MERGED_REASON = gettext_noop("Merged into another record")
 UNMERGED_REASON = gettext_noop("Merge undone")
+
+CHUNK = 500
 
 # Rows pointing at an organization through a plain foreign key: model, field, versioned?
 ORGANIZATION_FKS = {
@@ -47,12 +49,21 @@ class MergeRefused(ValidationError):
     """A merge or undo that cannot be done; the message says why, for the person who asked."""
 
 
-def _move(model, field, ids, to, versioned):
-    """Point ``ids`` at ``to``; versioned rows move their version on, so later edits are noticed."""
-    changes = {field: to}
-    if versioned:
-        changes["version"] = F("version") + 1
-    model._base_manager.filter(pk__in=ids).update(**changes)
+def _move(model, field, ids, to, versioned, *, reason, user):
+    """Point ``ids`` at ``to``; versioned rows move their version on and get a history entry naming the merge."""
+    if not versioned:
+        model._base_manager.filter(pk__in=ids).update(**{field: to})
+        return
+    # Versioned records are the ones staff edit and whose history the README promises to keep:
+    # the move is written with a history row per record (who, and that a merge or its undo did it).
+    for start in range(0, len(ids), CHUNK):
+        rows = list(model._base_manager.filter(pk__in=ids[start : start + CHUNK]))
+        for row in rows:
+            setattr(row, field, to)
+            row.version += 1
+        bulk_update_with_history(
+            rows, model, fields=[field, "version"], default_user=user, default_change_reason=reason
+        )
 
 
 def _versions(model, ids):
@@ -112,7 +123,7 @@ def organization_merge(*, keep: Organization, remove: Organization, user) -> Mer
     }
     for name, ids in rows.items():
         model, field, versioned = ORGANIZATION_FKS[name]
-        _move(model, field, ids, keep, versioned)
+        _move(model, field, ids, keep, versioned, reason=MERGED_REASON, user=user)
         snapshot["moved"][name] = ids
         if versioned:
             snapshot["versions"][name] = _versions(model, ids)
@@ -205,7 +216,7 @@ def contact_merge(*, keep: Contact, remove: Contact, user) -> Merge:
     theirs.filter(pk__in=[row["pk"] for row in combined]).delete()
     snapshot["combined"]["participant"] = combined
     snapshot["moved"]["participant"] = list(theirs.values_list("pk", flat=True))
-    _move(Participant, "contact", snapshot["moved"]["participant"], keep, versioned=False)
+    _move(Participant, "contact", snapshot["moved"]["participant"], keep, versioned=False, reason=MERGED_REASON, user=user)
 
     # An archived person is nobody's first contact; undo gives the flag back.
     snapshot["removed_was_primary"] = remove.is_primary
@@ -288,7 +299,7 @@ def _undo_organization(merge, keep, remove, user):
     _refuse_if_changed(merge, checks)
 
     for name, (model, field, versioned) in ORGANIZATION_FKS.items():
-        _move(model, field, snapshot["moved"][name], remove, versioned)
+        _move(model, field, snapshot["moved"][name], remove, versioned, reason=UNMERGED_REASON, user=user)
     Publication.organizations.through.objects.filter(pk__in=snapshot["moved"]["publication"]).update(organization=remove)
     Publication.organizations.through.objects.bulk_create(
         Publication.organizations.through(publication_id=pk, organization=remove)
