@@ -2,7 +2,7 @@
 import datetime
 from functools import cached_property
 
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -11,8 +11,9 @@ from django.views.generic import DetailView, TemplateView, View
 from .. import charts, exports
 from .. import selectors_reports as reports
 from ..filters import DEFAULT_REPORT_COLUMNS, REPORT_COLUMNS, ReportFilter
-from ..models import Collaboration, Interaction, Organization
+from ..models import Collaboration, Interaction, Organization, Publication
 from .base import RoleRequiredMixin
+from .organizations import RECORDS_SHOWN
 
 # The screen lists this many partners at most; the export always has them all.
 LIST_LIMIT = 500
@@ -130,13 +131,28 @@ class ReportCardView(RoleRequiredMixin, DetailView):
     permission_required = "partners.view_organization"
     template_name = "partners/report_card.html"
     context_object_name = "organization"
-    queryset = Organization.objects.select_related("relationship_owner", "parent").prefetch_related(
-        "sectors",
-        "programs",
-        "agreements",
-        Prefetch("collaborations", queryset=Collaboration.objects.order_by("-status", "title")),
-        "publications",
-        "fair_participations__fair",
+    # A long partnership has hundreds of interactions, papers and collaborations: the card shows the
+    # first few of each and says how many more, so it prints on a page or two and costs the same queries.
+    queryset = (
+        Organization.objects.with_record_counts()
+        .annotate(publication_count=Count("publications"))
+        .select_related("relationship_owner", "parent")
+        .prefetch_related(
+            "sectors",
+            "programs",
+            "agreements",
+            Prefetch(
+                "collaborations",
+                queryset=Collaboration.objects.order_by("-status", "title", "pk")[:RECORDS_SHOWN],
+                to_attr="first_collaborations",
+            ),
+            Prefetch(
+                "publications",
+                queryset=Publication.objects.order_by("-year", "title", "pk")[:RECORDS_SHOWN],
+                to_attr="first_publications",
+            ),
+            "fair_participations__fair",
+        )
     )
 
     @cached_property
@@ -154,13 +170,22 @@ class ReportCardView(RoleRequiredMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         start, end, period_error = self.period
-        interactions = Interaction.objects.filter(organization=self.object).select_related("author")
+        organization = self.object
+        interactions = Interaction.objects.filter(organization=organization).select_related("author")
+        in_period = interactions.filter(occurred_on__gte=start, occurred_on__lte=end)
+        follow_ups = interactions.open_follow_ups().order_by("follow_up_on", "pk")
+        shown_interactions, shown_follow_ups = list(in_period[:RECORDS_SHOWN]), list(follow_ups[:RECORDS_SHOWN])
         return super().get_context_data(
             period_start=start,
             period_end=end,
             period_error=period_error,
-            interactions=interactions.filter(occurred_on__gte=start, occurred_on__lte=end),
-            follow_ups=interactions.open_follow_ups().order_by("follow_up_on"),
+            interactions=shown_interactions,
+            follow_ups=shown_follow_ups,
+            more_interactions=in_period.count() - len(shown_interactions),
+            more_follow_ups=follow_ups.count() - len(shown_follow_ups),
+            more_collaborations=organization.collaboration_count - len(organization.first_collaborations),
+            more_publications=organization.publication_count - len(organization.first_publications),
             today=timezone.localdate(),
             **kwargs,
         )
+
