@@ -148,7 +148,12 @@ class ImportConfirmView(DraftMixin, View):
         except ImportRejected:
             messages.error(request, _("The file has errors: nothing was imported. Fix them and upload the file again."))
             return redirect("partners:import-preview", pk=pk)
-        except (ImportFileError, IntegrityError):
+        except ImportFileError as error:
+            # The stored file itself cannot be read: say why, and send the person to upload it again
+            # (the preview would only read the same file and fail the same way).
+            messages.error(request, str(error))
+            return redirect("partners:import-upload")
+        except IntegrityError:
             messages.error(request, _("The records changed while you were looking at the preview: nothing was imported. Check the preview again."))
             return redirect("partners:import-preview", pk=pk)
         messages.success(
