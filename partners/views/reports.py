@@ -15,6 +15,8 @@ from ..models import Collaboration, Interaction, Organization, Publication
 from .base import RoleRequiredMixin
 from .organizations import RECORDS_SHOWN
 
+# Reports show interactions and agreements beside the partners: reading them all takes all three.
+REPORT_PERMISSIONS = ("partners.view_organization", "partners.view_interaction", "partners.view_agreement")
 # The screen lists this many partners at most; the export always has them all.
 LIST_LIMIT = 500
 
@@ -51,7 +53,7 @@ class ReportScopeMixin:
 class ReportView(RoleRequiredMixin, ReportScopeMixin, TemplateView):
     """Every report block over the filtered organizations; the query string reproduces it."""
 
-    permission_required = "partners.view_organization"
+    permission_required = REPORT_PERMISSIONS
     template_name = "partners/report.html"
 
     def get_context_data(self, **kwargs):
@@ -114,7 +116,7 @@ class ReportView(RoleRequiredMixin, ReportScopeMixin, TemplateView):
 class ReportExportView(RoleRequiredMixin, ReportScopeMixin, View):
     """One report block as CSV or XLSX, for the same query string as the page."""
 
-    permission_required = "partners.view_organization"
+    permission_required = REPORT_PERMISSIONS
 
     def get(self, request, table, extension):
         if table not in exports.TABLES or extension not in exports.RESPONSES:
@@ -128,7 +130,7 @@ class ReportExportView(RoleRequiredMixin, ReportScopeMixin, View):
 class ReportCardView(RoleRequiredMixin, DetailView):
     """One partner on one or two printed pages for the annual review."""
 
-    permission_required = "partners.view_organization"
+    permission_required = REPORT_PERMISSIONS
     template_name = "partners/report_card.html"
     context_object_name = "organization"
     # A long partnership has hundreds of interactions, papers and collaborations: the card shows the

@@ -300,3 +300,24 @@ def test_directory_links_its_filtered_list_to_the_export_and_the_report(client, 
     assert export in page
     assert reverse("partners:report") + "?kind=government" in page
     assert [row[0] for row in csv_rows(client.get(export))[1:]] == ["Statistics Canada"]
+
+
+def test_reports_exports_and_report_card_need_the_interaction_and_agreement_permissions(client):
+    from django.contrib.auth.models import Permission
+
+    from tests.factories import UserFactory
+
+    user = UserFactory()
+    user.user_permissions.add(Permission.objects.get(codename="view_organization"))
+    organization = OrganizationFactory()
+    client.force_login(user)
+    directory = client.get(reverse("partners:organization-list")).content.decode()
+    assert "/reports/partners.csv" not in directory and "?include_synthetic" not in directory  # no dead links
+    assert "/report-card/" not in client.get(organization.get_absolute_url()).content.decode()
+    for url in (
+        reverse("partners:report"),
+        reverse("partners:report-export", args=["partners", "csv"]),
+        reverse("partners:report-export", args=["interactions", "xlsx"]),
+        reverse("partners:report-card", args=[organization.pk]),
+    ):
+        assert client.get(url).status_code == 403, url
