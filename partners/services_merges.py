@@ -91,6 +91,20 @@ def _check_pair(keep, remove):
         raise MergeRefused(_("An archived record cannot be merged; restore it first."))
 
 
+def _record_merge(kind, keep, remove, keep_label, removed_label, snapshot, user):
+    """The Merge row: who merged what, and the snapshot undo reads (with both records' versions now)."""
+    snapshot["keep_version"], snapshot["removed_version"] = keep.version, remove.version
+    return Merge.objects.create(
+        kind=kind,
+        keep_id=keep.pk,
+        removed_id=remove.pk,
+        keep_label=keep_label,
+        removed_label=removed_label,
+        snapshot=snapshot,
+        merged_by=user,
+    )
+
+
 # --- Organizations ----------------------------------------------------------
 
 
@@ -138,16 +152,7 @@ def organization_merge(*, keep: Organization, remove: Organization, user) -> Mer
         snapshot["keep_parent"] = keep.parent_id
         keep = _save_record(keep, reason=reason, user=user, parent_id=remove.parent_id)
     remove = _save_record(remove, reason=reason, user=user, archived_at=timezone.now())
-    snapshot["keep_version"], snapshot["removed_version"] = keep.version, remove.version
-    return Merge.objects.create(
-        kind=Merge.Kind.ORGANIZATION,
-        keep_id=keep.pk,
-        removed_id=remove.pk,
-        keep_label=keep.name,
-        removed_label=remove.name,
-        snapshot=snapshot,
-        merged_by=user,
-    )
+    return _record_merge(Merge.Kind.ORGANIZATION, keep, remove, keep.name, remove.name, snapshot, user)
 
 
 def _combine_participations(keep, remove):
@@ -221,16 +226,7 @@ def contact_merge(*, keep: Contact, remove: Contact, user) -> Merge:
     # An archived person is nobody's first contact; undo gives the flag back.
     snapshot["removed_was_primary"] = remove.is_primary
     remove = _save_record(remove, reason=MERGED_REASON, user=user, archived_at=timezone.now(), is_primary=False)
-    snapshot["keep_version"], snapshot["removed_version"] = keep.version, remove.version
-    return Merge.objects.create(
-        kind=Merge.Kind.CONTACT,
-        keep_id=keep.pk,
-        removed_id=remove.pk,
-        keep_label=keep.full_name,
-        removed_label=remove.full_name,
-        snapshot=snapshot,
-        merged_by=user,
-    )
+    return _record_merge(Merge.Kind.CONTACT, keep, remove, keep.full_name, remove.full_name, snapshot, user)
 
 
 # --- Undo -------------------------------------------------------------------
