@@ -1,5 +1,8 @@
 """Imports in the admin: read-only records of who brought which file in; undo happens on /imports/."""
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _, ngettext
 
 from .models_imports import ImportBatch, ImportedRecord
 
@@ -14,25 +17,21 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-class ImportedRecordInline(admin.TabularInline):
-    model = ImportedRecord
-    fields = ["content_type", "object_id", "action", "version_after", "before"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-    show_change_link = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(ImportBatch)
 class ImportBatchAdmin(ReadOnlyAdmin):
     list_display = ["file_name", "kind", "user", "imported_at", "created_count", "updated_count", "skipped_count", "status"]
     list_filter = ["kind", "status"]
     list_select_related = ["user"]
     exclude = ["content"]
-    inlines = [ImportedRecordInline]
+    readonly_fields = ["imported_records"]
+
+    @admin.display(description=_("imported records"))
+    def imported_records(self, obj):
+        """A link to this import's records: a batch can hold thousands, so they page in their own list."""
+        url = reverse("admin:partners_importedrecord_changelist") + f"?batch__id__exact={obj.pk}"
+        count = obj.records.count()
+        label = ngettext("%(count)s record", "%(count)s records", count) % {"count": count}
+        return format_html('<a href="{}">{}</a>', url, label)
 
 
 @admin.register(ImportedRecord)

@@ -17,16 +17,14 @@ FEEDS = {
 }
 
 
-@transaction.atomic
-def calendar_token_get(*, user) -> CalendarToken:
-    """The person's token, made the first time they open the calendar page."""
-    token, _created = CalendarToken.objects.get_or_create(user=user)
-    return token
+def calendar_token_get(*, user) -> CalendarToken | None:
+    """The person's token, or None until they ask for calendar addresses (reading never makes one)."""
+    return CalendarToken.objects.filter(user=user).first()
 
 
 @transaction.atomic
 def calendar_token_reset(*, user) -> CalendarToken:
-    """A new secret: every address given out before stops working."""
+    """A new secret (the first one on first use): every address given out before stops working."""
     token, _created = CalendarToken.objects.get_or_create(user=user)
     token.token = new_calendar_token()
     token.save()

@@ -10,7 +10,7 @@ from django.utils import translation
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext, gettext_lazy as _
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, WriteOnlyCell
 
 from . import selectors_reports as reports
 from .filters import REPORT_COLUMNS
@@ -22,16 +22,17 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralize(text):
-    """``text`` made inert for spreadsheets: a leading single quote before a formula trigger.
+    """``text`` made inert for a CSV opened in a spreadsheet: a leading single quote before a formula trigger.
 
     The quote makes Excel and LibreOffice keep the cell as text, so a phone number such as
-    ``+1 514 555 0100`` still reads as itself instead of being evaluated.
+    ``+1 514 555 0100`` still reads as itself instead of being evaluated. An XLSX cell needs no
+    quote: it says it is text (see ``_xlsx_value``), and a quote there would show.
     """
     return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
 
 
 def cell(value):
-    """One value as an export writes it: numbers as numbers, ISO dates, translated yes/no, inert text."""
+    """One value as an export writes it: numbers as numbers, ISO dates, translated yes/no, text as is."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -40,7 +41,7 @@ def cell(value):
         return value
     if isinstance(value, (datetime.date, datetime.datetime)):
         return value.isoformat()
-    return neutralize(str(value))
+    return str(value)
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,19 @@ def _rows(table, language):
             yield [cell(value) for value in row]
 
 
+def _xlsx_value(sheet, value):
+    """``value`` for an XLSX row; text is always a text cell, never a formula, shown exactly as stored."""
+    if not isinstance(value, str):
+        return value
+    # Control characters are not allowed in the XML of a sheet; tab and carriage return are kept.
+    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    if not value.startswith("="):
+        return value  # openpyxl writes any other text as a string cell already
+    text = WriteOnlyCell(sheet, value=value)
+    text.data_type = "s"  # openpyxl would write "=..." as a formula
+    return text
+
+
 class _Echo:
     """A file-like object whose write() hands the line back, so csv.writer can feed a stream."""
 
@@ -80,7 +94,7 @@ def csv_response(table, today):
     def lines():
         yield "\ufeff"
         for row in _rows(table, language):
-            yield writer.writerow(row)
+            yield writer.writerow([neutralize(value) if isinstance(value, str) else value for value in row])
 
     return StreamingHttpResponse(
         lines(),
@@ -94,8 +108,7 @@ def xlsx_response(table, today):
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=str(table.name)[:31])
     for row in _rows(table, translation.get_language()):
-        # Control characters are not allowed in the XML of a sheet; tab and carriage return are kept.
-        sheet.append([ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value for value in row])
+        sheet.append([_xlsx_value(sheet, value) for value in row])
     output = tempfile.TemporaryFile()  # removed by the OS once FileResponse closes it
     workbook.save(output)
     output.seek(0)

@@ -128,7 +128,7 @@ class OrganizationQuerySet(ArchivableQuerySet):
         Correlated subqueries, not joins: joining three to-many relations multiplies rows.
         """
         return self.annotate(
-            contact_count=_count_of(Contact.objects.filter(organization=OuterRef("pk"))),
+            contact_count=_active_contact_count(),
             interaction_count=_count_of(Interaction.objects.filter(organization=OuterRef("pk"))),
             active_collaboration_count=_count_of(
                 CollaborationPartner.objects.filter(
@@ -145,7 +145,7 @@ class OrganizationQuerySet(ArchivableQuerySet):
     def with_record_counts(self):
         """Annotate contact and collaboration totals, for pages that list only the first few."""
         return self.annotate(
-            contact_count=_count_of(Contact.objects.filter(organization=OuterRef("pk"))),
+            contact_count=_active_contact_count(),
             collaboration_count=_count_of(CollaborationPartner.objects.filter(organization=OuterRef("pk"))),
         )
 
@@ -191,6 +191,11 @@ class OrganizationQuerySet(ArchivableQuerySet):
         return self.filter(
             Q(name__icontains=text) | Q(name_fr__icontains=text) | Q(short_name__icontains=text) | Exists(contacts)
         )
+
+
+def _active_contact_count():
+    """Contacts in use at the row's organization; archived (merged-away) people are not counted."""
+    return _count_of(Contact.objects.active().filter(organization=OuterRef("pk")))
 
 
 def _count_of(queryset):

@@ -80,8 +80,10 @@ class ImportedRecord(models.Model):
         UPDATED = "updated", _("Updated")
 
     batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="records", verbose_name=_("import"))
-    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
-    object_id = models.PositiveBigIntegerField()
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, related_name="+", verbose_name=_("record type")
+    )
+    object_id = models.PositiveBigIntegerField(_("record ID"))
     action = models.CharField(_("action"), max_length=10, choices=Action.choices)
     version_after = models.PositiveIntegerField(
         _("version after import"), help_text=_("A record at another version was edited since: the import cannot be undone.")

@@ -7,9 +7,9 @@ reads that snapshot and puts every row back, as long as nothing it would move ba
 """
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _, gettext_noop
+from simple_history.utils import bulk_update_with_history
 
 from .models import (
     Agreement,
@@ -27,6 +27,8 @@ from .models_merges import Merge
 # Stored in the history in English; the history partial translates them when shown.
 MERGED_REASON = gettext_noop("Merged into another record")
 UNMERGED_REASON = gettext_noop("Merge undone")
+
+CHUNK = 500
 
 # Rows pointing at an organization through a plain foreign key: model, field, versioned?
 ORGANIZATION_FKS = {
@@ -47,12 +49,21 @@ class MergeRefused(ValidationError):
     """A merge or undo that cannot be done; the message says why, for the person who asked."""
 
 
-def _move(model, field, ids, to, versioned):
-    """Point ``ids`` at ``to``; versioned rows move their version on, so later edits are noticed."""
-    changes = {field: to}
-    if versioned:
-        changes["version"] = F("version") + 1
-    model._base_manager.filter(pk__in=ids).update(**changes)
+def _move(model, field, ids, to, versioned, *, reason, user):
+    """Point ``ids`` at ``to``; versioned rows move their version on and get a history entry naming the merge."""
+    if not versioned:
+        model._base_manager.filter(pk__in=ids).update(**{field: to})
+        return
+    # Versioned records are the ones staff edit and whose history the README promises to keep:
+    # the move is written with a history row per record (who, and that a merge or its undo did it).
+    for start in range(0, len(ids), CHUNK):
+        rows = list(model._base_manager.filter(pk__in=ids[start : start + CHUNK]))
+        for row in rows:
+            setattr(row, field, to)
+            row.version += 1
+        bulk_update_with_history(
+            rows, model, fields=[field, "version"], default_user=user, default_change_reason=reason
+        )
 
 
 def _versions(model, ids):
@@ -78,6 +89,20 @@ def _check_pair(keep, remove):
         raise MergeRefused(_("Choose two different records."))
     if keep.is_archived or remove.is_archived:
         raise MergeRefused(_("An archived record cannot be merged; restore it first."))
+
+
+def _record_merge(kind, keep, remove, keep_label, removed_label, snapshot, user):
+    """The Merge row: who merged what, and the snapshot undo reads (with both records' versions now)."""
+    snapshot["keep_version"], snapshot["removed_version"] = keep.version, remove.version
+    return Merge.objects.create(
+        kind=kind,
+        keep_id=keep.pk,
+        removed_id=remove.pk,
+        keep_label=keep_label,
+        removed_label=removed_label,
+        snapshot=snapshot,
+        merged_by=user,
+    )
 
 
 # --- Organizations ----------------------------------------------------------
@@ -112,7 +137,7 @@ def organization_merge(*, keep: Organization, remove: Organization, user) -> Mer
     }
     for name, ids in rows.items():
         model, field, versioned = ORGANIZATION_FKS[name]
-        _move(model, field, ids, keep, versioned)
+        _move(model, field, ids, keep, versioned, reason=MERGED_REASON, user=user)
         snapshot["moved"][name] = ids
         if versioned:
             snapshot["versions"][name] = _versions(model, ids)
@@ -127,16 +152,7 @@ def organization_merge(*, keep: Organization, remove: Organization, user) -> Mer
         snapshot["keep_parent"] = keep.parent_id
         keep = _save_record(keep, reason=reason, user=user, parent_id=remove.parent_id)
     remove = _save_record(remove, reason=reason, user=user, archived_at=timezone.now())
-    snapshot["keep_version"], snapshot["removed_version"] = keep.version, remove.version
-    return Merge.objects.create(
-        kind=Merge.Kind.ORGANIZATION,
-        keep_id=keep.pk,
-        removed_id=remove.pk,
-        keep_label=keep.name,
-        removed_label=remove.name,
-        snapshot=snapshot,
-        merged_by=user,
-    )
+    return _record_merge(Merge.Kind.ORGANIZATION, keep, remove, keep.name, remove.name, snapshot, user)
 
 
 def _combine_participations(keep, remove):
@@ -205,21 +221,12 @@ def contact_merge(*, keep: Contact, remove: Contact, user) -> Merge:
     theirs.filter(pk__in=[row["pk"] for row in combined]).delete()
     snapshot["combined"]["participant"] = combined
     snapshot["moved"]["participant"] = list(theirs.values_list("pk", flat=True))
-    _move(Participant, "contact", snapshot["moved"]["participant"], keep, versioned=False)
+    _move(Participant, "contact", snapshot["moved"]["participant"], keep, versioned=False, reason=MERGED_REASON, user=user)
 
     # An archived person is nobody's first contact; undo gives the flag back.
     snapshot["removed_was_primary"] = remove.is_primary
     remove = _save_record(remove, reason=MERGED_REASON, user=user, archived_at=timezone.now(), is_primary=False)
-    snapshot["keep_version"], snapshot["removed_version"] = keep.version, remove.version
-    return Merge.objects.create(
-        kind=Merge.Kind.CONTACT,
-        keep_id=keep.pk,
-        removed_id=remove.pk,
-        keep_label=keep.full_name,
-        removed_label=remove.full_name,
-        snapshot=snapshot,
-        merged_by=user,
-    )
+    return _record_merge(Merge.Kind.CONTACT, keep, remove, keep.full_name, remove.full_name, snapshot, user)
 
 
 # --- Undo -------------------------------------------------------------------
@@ -288,7 +295,7 @@ def _undo_organization(merge, keep, remove, user):
     _refuse_if_changed(merge, checks)
 
     for name, (model, field, versioned) in ORGANIZATION_FKS.items():
-        _move(model, field, snapshot["moved"][name], remove, versioned)
+        _move(model, field, snapshot["moved"][name], remove, versioned, reason=UNMERGED_REASON, user=user)
     Publication.organizations.through.objects.filter(pk__in=snapshot["moved"]["publication"]).update(organization=remove)
     Publication.organizations.through.objects.bulk_create(
         Publication.organizations.through(publication_id=pk, organization=remove)

@@ -6,12 +6,12 @@ planning a file costs the same few queries whatever its size.
 """
 import copy
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from ..duplicate_keys import website_domain
 from ..models import Contact, Interaction, Organization, normalize_name
 from .mapping import FIELDS, MODELS, field_label
 
@@ -59,17 +59,6 @@ class Plan:
         return [(row.number, column, message) for row in self.rows for column, message in row.errors]
 
 
-def domain_of(url):
-    """The host of a website without “www.”: the key two exports of one organization share."""
-    url = (url or "").strip().lower()
-    if not url:
-        return ""
-    if "//" not in url:
-        url = "//" + url
-    host = urlsplit(url).hostname or ""
-    return host.removeprefix("www.")
-
-
 def _with_scheme(url):
     # CRM exports give bare domains (“mila.quebec”); the website field wants a full address.
     url = url.strip()
@@ -104,7 +93,7 @@ class Planner:
         self.org_by_ext = {o.external_id: o for o in self.organizations if o.external_id}
         self.org_by_domain = {}
         for o in self.organizations:
-            self.org_by_domain.setdefault(domain_of(o.website), o)
+            self.org_by_domain.setdefault(website_domain(o.website), o)
         self.org_by_domain.pop("", None)
         self.org_by_name = {o.name_key: o for o in self.organizations}
         for o in self.organizations:
@@ -218,7 +207,7 @@ class Planner:
             return None
         found = self.org_by_ext.get(text) or self.org_by_name.get(normalize_name(text))
         if found is None and "." in text:
-            found = self.org_by_domain.get(domain_of(text))
+            found = self.org_by_domain.get(website_domain(text))
         if found is None:
             row.error(self.column(column), _("No organization “%(name)s”: import or create it first, or check the spelling.") % {"name": text})
         return found
@@ -227,7 +216,7 @@ class Planner:
 
     def _plan_organizations(self, row, values):
         external_id, name = values.get("external_id", ""), values.get("name", "")
-        domain, name_key = domain_of(values.get("website", "")), normalize_name(name)
+        domain, name_key = website_domain(values.get("website", "")), normalize_name(name)
         row.label = name
         existing = (
             (external_id and self.org_by_ext.get(external_id))
@@ -250,7 +239,7 @@ class Planner:
             row.instance.name_key = name_key
         elif row.action == "create":
             row.error(self.column("name"), _("Enter a name."))
-        if existing is not None and domain and existing.website and domain_of(existing.website) != domain:
+        if existing is not None and domain and existing.website and website_domain(existing.website) != domain:
             row.warnings.append((_("Matched to %(name)s by name, but its website differs.") % {"name": existing.name}, existing.get_absolute_url()))
         self._plan_sectors(row, values.get("sectors", ""), existing)
 

@@ -26,22 +26,29 @@ class CalendarView(TemplateView):
     template_name = "partners/calendar.html"
 
     def get_context_data(self, **kwargs):
+        # A GET only reads: the token is made by the button (POST), never by opening the page.
         token = calendars.calendar_token_get(user=self.request.user)
         feeds = [
             {
                 "title": FEED_TITLES[feed],
                 "url": self.request.build_absolute_uri(
                     reverse("partners:calendar-feed", kwargs={"token": token.token, "feed": feed})
-                ),
+                )
+                if token
+                else "",
             }
             for feed, permission in calendars.FEEDS.items()
             if self.request.user.has_perm(permission)
         ]
-        return super().get_context_data(feeds=feeds, **kwargs)
+        return super().get_context_data(feeds=feeds, has_token=token is not None, **kwargs)
 
     def post(self, request):
+        had_token = calendars.calendar_token_get(user=request.user) is not None
         calendars.calendar_token_reset(user=request.user)
-        messages.success(request, _("New calendar addresses made; the old ones no longer work."))
+        if had_token:
+            messages.success(request, _("New calendar addresses made; the old ones no longer work."))
+        else:
+            messages.success(request, _("Your calendar addresses are ready."))
         return redirect("partners:calendar")
 
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
+from ..exports import _Echo, neutralize
 from ..forms_imports import ImportMappingForm, ImportUploadForm
 from ..importing.mapping import suggest_mapping
 from ..importing.planner import plan_import
@@ -114,17 +115,6 @@ class ImportPreviewView(DraftMixin, TemplateView):
         )
 
 
-def _neutral(value):
-    # A spreadsheet opening the report must not run a formula someone typed into the imported file.
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
 class ImportErrorReportView(DraftMixin, View):
     """The preview's errors as CSV: row, column, message."""
 
@@ -133,7 +123,8 @@ class ImportErrorReportView(DraftMixin, View):
         writer = csv.writer(_Echo())
         lines = [(_("Row"), _("Column"), _("Error")), *plan.errors()]
         # The byte-order mark tells Excel the file is UTF-8, so accents survive opening it.
-        rows = (writer.writerow([_neutral(cell) for cell in line]) for line in lines)
+        # A spreadsheet opening the report must not run a formula someone typed into the imported file.
+        rows = (writer.writerow([neutralize(str(cell)) for cell in line]) for line in lines)
         response = StreamingHttpResponse(chain(["\ufeff"], rows), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="import-{self.batch.pk}-errors.csv"'
         return response
@@ -148,7 +139,12 @@ class ImportConfirmView(DraftMixin, View):
         except ImportRejected:
             messages.error(request, _("The file has errors: nothing was imported. Fix them and upload the file again."))
             return redirect("partners:import-preview", pk=pk)
-        except (ImportFileError, IntegrityError):
+        except ImportFileError as error:
+            # The stored file itself cannot be read: say why, and send the person to upload it again
+            # (the preview would only read the same file and fail the same way).
+            messages.error(request, str(error))
+            return redirect("partners:import-upload")
+        except IntegrityError:
             messages.error(request, _("The records changed while you were looking at the preview: nothing was imported. Check the preview again."))
             return redirect("partners:import-preview", pk=pk)
         messages.success(

@@ -17,6 +17,11 @@ from .base import FilteredListMixin, RoleRequiredMixin
 
 TIMELINE_PAGE_SIZE = 20
 RECORDS_SHOWN = 20
+# The directory's own columns, so its download reads like the page.
+DIRECTORY_COLUMNS = [
+    "kind", "status", "sectors", "city", "country", "owner",
+    "contacts", "interactions", "active_collaborations", "last_interaction",
+]
 
 
 class OrganizationListView(RoleRequiredMixin, FilteredListMixin, ListView):
@@ -36,6 +41,18 @@ class OrganizationListView(RoleRequiredMixin, FilteredListMixin, ListView):
             .order_by("name")
         )
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # The directory lists generated records too: its downloads and its report must cover the
+        # same rows (the report leaves them out by default) with the columns the directory shows.
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        query["include_synthetic"] = "on"
+        if "columns" not in query:
+            query.setlist("columns", DIRECTORY_COLUMNS)
+        context["export_query_string"] = query.urlencode()
+        return context
+
 
 class OrganizationDetailView(RoleRequiredMixin, DetailView):
     """Everything about one partner, with its interaction timeline and a log form."""
@@ -52,7 +69,7 @@ class OrganizationDetailView(RoleRequiredMixin, DetailView):
             "programs",
             Prefetch(
                 "contacts",
-                queryset=Contact.objects.order_by("-is_primary", "last_name", "first_name", "pk")[:RECORDS_SHOWN],
+                queryset=Contact.objects.active().order_by("-is_primary", "last_name", "first_name", "pk")[:RECORDS_SHOWN],
                 to_attr="first_contacts",
             ),
             "agreements",

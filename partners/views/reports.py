@@ -2,7 +2,7 @@
 import datetime
 from functools import cached_property
 
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -11,9 +11,12 @@ from django.views.generic import DetailView, TemplateView, View
 from .. import charts, exports
 from .. import selectors_reports as reports
 from ..filters import DEFAULT_REPORT_COLUMNS, REPORT_COLUMNS, ReportFilter
-from ..models import Collaboration, Interaction, Organization
+from ..models import Collaboration, Interaction, Organization, Publication
 from .base import RoleRequiredMixin
+from .organizations import RECORDS_SHOWN
 
+# Reports show interactions and agreements beside the partners: reading them all takes all three.
+REPORT_PERMISSIONS = ("partners.view_organization", "partners.view_interaction", "partners.view_agreement")
 # The screen lists this many partners at most; the export always has them all.
 LIST_LIMIT = 500
 
@@ -50,7 +53,7 @@ class ReportScopeMixin:
 class ReportView(RoleRequiredMixin, ReportScopeMixin, TemplateView):
     """Every report block over the filtered organizations; the query string reproduces it."""
 
-    permission_required = "partners.view_organization"
+    permission_required = REPORT_PERMISSIONS
     template_name = "partners/report.html"
 
     def get_context_data(self, **kwargs):
@@ -113,7 +116,7 @@ class ReportView(RoleRequiredMixin, ReportScopeMixin, TemplateView):
 class ReportExportView(RoleRequiredMixin, ReportScopeMixin, View):
     """One report block as CSV or XLSX, for the same query string as the page."""
 
-    permission_required = "partners.view_organization"
+    permission_required = REPORT_PERMISSIONS
 
     def get(self, request, table, extension):
         if table not in exports.TABLES or extension not in exports.RESPONSES:
@@ -127,16 +130,31 @@ class ReportExportView(RoleRequiredMixin, ReportScopeMixin, View):
 class ReportCardView(RoleRequiredMixin, DetailView):
     """One partner on one or two printed pages for the annual review."""
 
-    permission_required = "partners.view_organization"
+    permission_required = REPORT_PERMISSIONS
     template_name = "partners/report_card.html"
     context_object_name = "organization"
-    queryset = Organization.objects.select_related("relationship_owner", "parent").prefetch_related(
-        "sectors",
-        "programs",
-        "agreements",
-        Prefetch("collaborations", queryset=Collaboration.objects.order_by("-status", "title")),
-        "publications",
-        "fair_participations__fair",
+    # A long partnership has hundreds of interactions, papers and collaborations: the card shows the
+    # first few of each and says how many more, so it prints on a page or two and costs the same queries.
+    queryset = (
+        Organization.objects.with_record_counts()
+        .annotate(publication_count=Count("publications"))
+        .select_related("relationship_owner", "parent")
+        .prefetch_related(
+            "sectors",
+            "programs",
+            "agreements",
+            Prefetch(
+                "collaborations",
+                queryset=Collaboration.objects.order_by("-status", "title", "pk")[:RECORDS_SHOWN],
+                to_attr="first_collaborations",
+            ),
+            Prefetch(
+                "publications",
+                queryset=Publication.objects.order_by("-year", "title", "pk")[:RECORDS_SHOWN],
+                to_attr="first_publications",
+            ),
+            "fair_participations__fair",
+        )
     )
 
     @cached_property
@@ -154,13 +172,22 @@ class ReportCardView(RoleRequiredMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         start, end, period_error = self.period
-        interactions = Interaction.objects.filter(organization=self.object).select_related("author")
+        organization = self.object
+        interactions = Interaction.objects.filter(organization=organization).select_related("author")
+        in_period = interactions.filter(occurred_on__gte=start, occurred_on__lte=end)
+        follow_ups = interactions.open_follow_ups().order_by("follow_up_on", "pk")
+        shown_interactions, shown_follow_ups = list(in_period[:RECORDS_SHOWN]), list(follow_ups[:RECORDS_SHOWN])
         return super().get_context_data(
             period_start=start,
             period_end=end,
             period_error=period_error,
-            interactions=interactions.filter(occurred_on__gte=start, occurred_on__lte=end),
-            follow_ups=interactions.open_follow_ups().order_by("follow_up_on"),
+            interactions=shown_interactions,
+            follow_ups=shown_follow_ups,
+            more_interactions=in_period.count() - len(shown_interactions),
+            more_follow_ups=follow_ups.count() - len(shown_follow_ups),
+            more_collaborations=organization.collaboration_count - len(organization.first_collaborations),
+            more_publications=organization.publication_count - len(organization.first_publications),
             today=timezone.localdate(),
             **kwargs,
         )
+

@@ -1,6 +1,7 @@
 """Address-book downloads: one contact or the filtered contact list as vCard 4.0."""
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -13,7 +14,8 @@ VCARD_TYPE = "text/vcard; charset=utf-8"
 
 
 def _attachment(response, file_name):
-    response["Content-Disposition"] = f'attachment; filename="{file_name}"'
+    # RFC 6266's filename* keeps names outside Latin-1 (Łukasz) readable, as the report exports do.
+    response["Content-Disposition"] = content_disposition_header(True, file_name)
     return response
 
 

@@ -1,8 +1,10 @@
 """Playwright driving Debian's Chromium against the live test server."""
+import importlib
 import os
 import shutil
 
 import pytest
+from django.core.management import call_command
 from playwright.sync_api import sync_playwright
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -27,6 +29,17 @@ def browser():
         )
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def seeded_site(transactional_db):
+    """The seed data, the roles and the demo user, as `make run` sets them up."""
+    # Transactional tests flush tables between tests, data migrations included: restore the roles.
+    from django.apps import apps
+
+    importlib.import_module("partners.migrations.0002_roles").create_groups(apps, None)
+    call_command("loaddata", "seed", verbosity=0)
+    call_command("ensure_demo_user", stdout=open("/dev/null", "w"))
 
 
 @pytest.fixture

@@ -1,9 +1,7 @@
 """The import journey in a real browser: a spreadsheet of the seeded partners, edited, broken, fixed, imported."""
 import csv
-import importlib
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from partners.models import Organization
@@ -14,15 +12,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 HEADINGS = ["Company name", "Website", "City", "Country/Region", "Number of Employees"]
 
-
-@pytest.fixture
-def seeded_site(transactional_db):
-    # Transactional tests flush tables between tests, data migrations included: restore the roles.
-    from django.apps import apps
-
-    importlib.import_module("partners.migrations.0002_roles").create_groups(apps, None)
-    call_command("loaddata", "seed", verbosity=0)
-    call_command("ensure_demo_user", stdout=open("/dev/null", "w"))
 
 
 def seeded_rows():

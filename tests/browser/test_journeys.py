@@ -1,9 +1,7 @@
 """Journeys a person makes, in a real browser."""
 import datetime
-import importlib
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -13,15 +11,6 @@ from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-
-@pytest.fixture
-def seeded_site(transactional_db):
-    # Transactional tests flush tables between tests, data migrations included: restore the roles.
-    from django.apps import apps
-
-    importlib.import_module("partners.migrations.0002_roles").create_groups(apps, None)
-    call_command("loaddata", "seed", verbosity=0)
-    call_command("ensure_demo_user", stdout=open("/dev/null", "w"))
 
 
 def test_newcomer_finds_statistics_canada_logs_a_call_and_closes_the_follow_up(page, seeded_site):

@@ -6,12 +6,11 @@ from playwright.sync_api import expect
 from partners.models import Interaction, Organization
 from partners.services import interaction_log
 from tests.browser.conftest import sign_in
-from tests.browser.test_journeys import seeded_site  # noqa: F401 (fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_merging_two_records_of_the_same_partner_keeps_every_interaction_of_both(page, seeded_site):  # noqa: F811
+def test_merging_two_records_of_the_same_partner_keeps_every_interaction_of_both(page, seeded_site):
     demo = get_user_model().objects.get(username="demo")
     statcan = Organization.objects.get(name="Statistics Canada")
     duplicate = Organization.objects.create(

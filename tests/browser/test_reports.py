@@ -1,10 +1,8 @@
 """Report journeys in a real browser: filter, read, download, print."""
 import csv
-import importlib
 import re
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from partners.models import Organization
@@ -12,15 +10,6 @@ from tests.browser.conftest import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-
-@pytest.fixture
-def seeded_site(transactional_db):
-    # Transactional tests flush tables between tests, data migrations included: restore the roles.
-    from django.apps import apps
-
-    importlib.import_module("partners.migrations.0002_roles").create_groups(apps, None)
-    call_command("loaddata", "seed", verbosity=0)
-    call_command("ensure_demo_user", stdout=open("/dev/null", "w"))
 
 
 def test_government_report_lists_the_agencies_and_downloads_the_same_rows_as_csv(page, seeded_site, tmp_path):

@@ -45,17 +45,33 @@ def test_ordinary_text_numbers_and_dates_are_kept():
     assert exports.cell(None) == ""
 
 
-def test_csv_and_xlsx_neutralize_formulas_while_a_phone_number_stays_readable(client, team_user):
+def test_csv_neutralizes_formulas_while_a_phone_number_stays_readable(client, team_user):
     organization = OrganizationFactory(name='=HYPERLINK("http://evil.example","x")')
     ContactFactory(organization=organization, phone="+1 514 555 0100")
     InteractionFactory(organization=organization, subject="+1 514 555 0100", occurred_on=datetime.date(2026, 1, 5))
     client.force_login(team_user)
     query = {"date_from": "2025-12-01", "date_to": "2026-01-31"}
-    for reader, extension in ((read_csv, "csv"), (read_xlsx, "xlsx")):
-        rows = reader(client.get(reverse("partners:report-export", args=["interactions", extension]), query))
-        assert rows[1][1] == "'=HYPERLINK(\"http://evil.example\",\"x\")"
-        assert rows[1][3] == "'+1 514 555 0100"
-        assert rows[1][0] == "2026-01-05"
+    rows = read_csv(client.get(reverse("partners:report-export", args=["interactions", "csv"]), query))
+    assert rows[1][1] == "'=HYPERLINK(\"http://evil.example\",\"x\")"
+    assert rows[1][3] == "'+1 514 555 0100"
+    assert rows[1][0] == "2026-01-05"
+
+
+def test_xlsx_writes_text_cells_that_show_as_typed_and_never_run(client, team_user):
+    organization = OrganizationFactory(name='=HYPERLINK("http://evil.example","x")')
+    InteractionFactory(organization=organization, subject="+1 514 555 0100", occurred_on=datetime.date(2026, 1, 5))
+    client.force_login(team_user)
+    query = {"date_from": "2025-12-01", "date_to": "2026-01-31"}
+    content = b"".join(
+        client.get(reverse("partners:report-export", args=["interactions", "xlsx"]), query).streaming_content
+    )
+    row = load_workbook(io.BytesIO(content)).active[2]
+    assert [row[1].value, row[3].value, row[0].value] == [
+        '=HYPERLINK("http://evil.example","x")',
+        "+1 514 555 0100",
+        "2026-01-05",
+    ]
+    assert (row[1].data_type, row[3].data_type) == ("s", "s")  # text, not "f" (a formula)
 
 
 def test_xlsx_export_opens_with_the_same_rows_as_the_csv(client, team_user):
@@ -83,8 +99,9 @@ def test_xlsx_export_reads_the_same_in_an_independent_spreadsheet_reader(client,
     content = b"".join(client.get(reverse("partners:report-export", args=["partners", "xlsx"]), query).streaming_content)
     workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
     rows = workbook.get_sheet_by_index(0).to_python()
-    assert rows == [["Name", "City"], ["'=cmd", "Québec"], ["Sama", "Montréal"]]
-    assert rows == as_csv
+    assert rows == [["Name", "City"], ["=cmd", "Québec"], ["Sama", "Montréal"]]
+    # Same rows as the CSV; only the CSV needs the quote that keeps "=cmd" from running.
+    assert as_csv == [["Name", "City"], ["'=cmd", "Québec"], ["Sama", "Montréal"]]
 
 
 def test_interactions_export_names_people_and_organizations_not_ids():
@@ -111,9 +128,14 @@ def test_french_export_translates_headings_and_names_but_keeps_iso_dates(client,
 
 def test_control_characters_do_not_break_the_xlsx(client, team_user):
     OrganizationFactory(name="Bell\x07 Labs")
+    OrganizationFactory(name="\x01=cmd")  # stripping the control character must not bare a formula
     client.force_login(team_user)
-    rows = read_xlsx(client.get(reverse("partners:report-export", args=["partners", "xlsx"])))
-    assert rows[1][0] == "Bell Labs"
+    content = b"".join(client.get(reverse("partners:report-export", args=["partners", "xlsx"])).streaming_content)
+    sheet = load_workbook(io.BytesIO(content)).active
+    assert [(sheet.cell(row, 1).value, sheet.cell(row, 1).data_type) for row in (2, 3)] == [
+        ("=cmd", "s"),
+        ("Bell Labs", "s"),
+    ]
 
 
 @pytest.mark.memory

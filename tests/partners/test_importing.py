@@ -6,8 +6,9 @@ import pytest
 from django.utils import translation
 from openpyxl import Workbook
 
+from partners.duplicate_keys import website_domain
 from partners.importing.mapping import suggest_mapping
-from partners.importing.planner import domain_of, plan_import
+from partners.importing.planner import plan_import
 from partners.importing.readers import MAX_FILE_BYTES, ImportFileError, read_table
 from partners.models import Organization
 from tests.factories import ContactFactory, OrganizationFactory
@@ -120,7 +121,7 @@ def test_xlsx_formulas_are_read_as_text_never_evaluated():
 
 
 def test_website_domain_ignores_scheme_www_and_path():
-    assert domain_of("https://www.Mila.quebec/en/") == domain_of("mila.quebec") == "mila.quebec"
+    assert website_domain("https://www.Mila.quebec/en/") == website_domain("mila.quebec") == "mila.quebec"
 
 
 def test_plan_updates_by_domain_creates_new_and_skips_unchanged(admin_user):

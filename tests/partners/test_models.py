@@ -110,3 +110,11 @@ def test_every_model_has_a_readable_str():
     assert str(organization) == "Giatec"
     assert str(ContactFactory(first_name="Anil", last_name="Arora", organization=organization)) == "Anil Arora"
     assert str(AgreementFactory(organization=organization, kind=Agreement.Kind.RENEWAL)) == "Giatec – Renewal"
+
+
+def test_engagement_and_record_counts_leave_out_archived_contacts():
+    organization = OrganizationFactory()
+    ContactFactory(organization=organization)
+    ContactFactory(organization=organization, archived_at=datetime.datetime(2026, 1, 5, tzinfo=datetime.timezone.utc))
+    assert Organization.objects.with_engagement().get(pk=organization.pk).contact_count == 1
+    assert Organization.objects.with_record_counts().get(pk=organization.pk).contact_count == 1

@@ -191,3 +191,21 @@ def test_a_merge_is_undone_once():
     merge_undo(merge=merge, user=UserFactory())
     with pytest.raises(MergeRefused, match="already undone"):
         merge_undo(merge=merge, user=UserFactory())
+
+
+def test_moved_records_keep_a_history_entry_naming_the_merge_and_its_undo(two_giatecs):
+    keep, remove, branch, _ = two_giatecs
+    user = UserFactory()
+    moved = [Interaction.objects.filter(organization=remove).first(), Agreement.objects.get(organization=remove), branch]
+    merge = organization_merge(keep=keep, remove=remove, user=user)
+    for record in moved:
+        latest = record.history.latest()
+        assert (latest.history_change_reason, latest.history_user, latest.history_type) == (
+            "Merged into another record", user, "~"
+        )
+        assert getattr(latest, "parent_id" if record is branch else "organization_id") == keep.pk
+    merge_undo(merge=merge, user=user)
+    for record in moved:
+        latest = record.history.latest()
+        assert latest.history_change_reason == "Merge undone"
+        assert getattr(latest, "parent_id" if record is branch else "organization_id") == remove.pk

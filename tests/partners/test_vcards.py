@@ -50,6 +50,13 @@ def test_one_contact_downloads_as_a_vcf(client, readonly_user):
     assert vobject.readOne(response.content.decode()).fn.value == "Anil Arora"
 
 
+def test_a_name_outside_latin_1_gives_a_readable_file_name(client, readonly_user):
+    contact = ContactFactory(first_name="Łukasz", last_name="Dębski")
+    client.force_login(readonly_user)
+    response = client.get(reverse("partners:contact-vcard", args=[contact.pk]))
+    assert response["Content-Disposition"] == "attachment; filename*=utf-8''%C5%81ukasz-D%C4%99bski.vcf"
+
+
 def test_filtered_list_streams_the_contacts_it_shows(client, readonly_user, django_assert_max_num_queries):
     statcan = OrganizationFactory(name="Statistics Canada")
     for n in range(30):

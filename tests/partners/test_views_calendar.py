@@ -12,7 +12,8 @@ pytestmark = pytest.mark.django_db
 
 
 def feed_url(user, feed):
-    return reverse("partners:calendar-feed", kwargs={"token": calendar_token_get(user=user).token, "feed": feed})
+    token = calendar_token_get(user=user) or calendar_token_reset(user=user)
+    return reverse("partners:calendar-feed", kwargs={"token": token.token, "feed": feed})
 
 
 def events(response):
@@ -72,7 +73,7 @@ def test_unknown_or_reset_tokens_answer_404(client, readonly_user):
 
 def test_calendar_page_shows_addresses_and_resets_them(client, readonly_user):
     client.force_login(readonly_user)
-    old = calendar_token_get(user=readonly_user).token
+    old = calendar_token_reset(user=readonly_user).token
     page = client.get(reverse("partners:calendar"))
     assert old in page.content.decode()
 
@@ -99,7 +100,28 @@ def test_feeds_cost_the_same_queries_for_many_events(client, team_user, django_a
         assert len(events(client.get(url_follow_ups))) == 25
 
 
+def test_opening_the_calendar_page_writes_nothing_and_the_button_makes_the_addresses(client, readonly_user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from partners.models_merges import CalendarToken
+
+    client.force_login(readonly_user)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("partners:calendar")).content.decode()
+    writes = [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
+    assert writes == []
+    assert not CalendarToken.objects.exists()
+    assert "Make my calendar addresses" in page and ".ics" not in page
+
+    response = client.post(reverse("partners:calendar"), follow=True)
+    token = CalendarToken.objects.get(user=readonly_user).token
+    assert "Your calendar addresses are ready." in response.content.decode()
+    assert f"/calendar/{token}/fairs.ics" in response.content.decode()
+
+
 def test_calendar_page_query_count_is_constant(client, team_user, django_assert_max_num_queries):
+    calendar_token_reset(user=team_user)
     client.force_login(team_user)
     client.get(reverse("partners:calendar"))
     # Prevents a query per feed (permission checks are cached on the user, the token read once).

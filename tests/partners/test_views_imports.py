@@ -214,3 +214,20 @@ def test_mapping_page_query_count_does_not_grow_with_the_file(client, admin_user
     batch = ImportBatch.objects.get()
     with django_assert_max_num_queries(4):
         assert client.get(reverse("partners:import-mapping", args=[batch.pk])).status_code == 200
+
+
+def test_a_stored_file_that_cannot_be_read_is_answered_with_its_own_message(client, admin_user):
+    draft = ImportBatch.objects.create(
+        user=admin_user,
+        kind="organizations",
+        file_name="partners.csv",
+        content=b"name,kind\n",
+        mapping={"0": "name", "1": "kind"},
+    )
+    client.force_login(admin_user)
+    response = client.post(reverse("partners:import-confirm", args=[draft.pk]), follow=True)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "The file has headings but no rows to import." in page
+    assert "The records changed while you were looking" not in page
+    assert not Organization.objects.exists()

@@ -298,3 +298,41 @@ def test_partner_page_lists_the_first_contacts_and_collaborations_and_links_to_a
     assert len(response.context["organization"].first_collaborations) == 20
     assert f'/contacts/?organization={organization.pk}">All 22 contacts' in page
     assert f'/collaborations/?organization={organization.pk}">All 21 collaborations' in page
+
+
+def test_a_merged_away_contact_leaves_the_partner_page_and_the_counts(client, team_user):
+    from partners.services_merges import contact_merge
+
+    organization = OrganizationFactory(name="Giatec Scientific")
+    keep = ContactFactory(organization=organization, first_name="Pouria", last_name="Ghods")
+    remove = ContactFactory(organization=organization, first_name="Pouria", last_name="Ghods-Duplicate")
+    contact_merge(keep=keep, remove=remove, user=team_user)
+    client.force_login(team_user)
+    shown = client.get(organization.get_absolute_url()).context["organization"]
+    assert [contact.pk for contact in shown.first_contacts] == [keep.pk]
+    assert shown.contact_count == 1
+    listed = client.get(reverse("partners:organization-list")).context["object_list"]
+    assert [row.contact_count for row in listed if row.pk == organization.pk] == [1]
+
+
+def test_directory_download_has_exactly_the_rows_the_directory_shows(client, team_user):
+    import csv
+    import html
+    import io
+    import re
+
+    from django.utils import timezone
+
+    OrganizationFactory(name="Kept Partner", kind="industry")
+    OrganizationFactory(name="Generated Partner", kind="industry", is_synthetic=True)
+    OrganizationFactory(name="Other Kind", kind="government")
+    OrganizationFactory(name="Archived Partner", kind="industry", archived_at=timezone.now())
+    client.force_login(team_user)
+    response = client.get(reverse("partners:organization-list"), {"kind": "industry"})
+    shown = [organization.name for organization in response.context["object_list"]]
+    link = html.unescape(re.search(r'href="([^"]*/reports/partners\.csv[^"]*)"', response.content.decode()).group(1))
+    download = client.get(link)
+    rows = list(csv.reader(io.StringIO(b"".join(download.streaming_content).decode("utf-8-sig"))))
+    assert shown == ["Generated Partner", "Kept Partner"]
+    assert [row[0] for row in rows[1:]] == shown
+    assert rows[0][:4] == ["Name", "Kind", "Status", "Sectors"]

@@ -201,8 +201,9 @@ def test_report_card_query_count_does_not_grow_with_the_data(client, team_user, 
     organization = make_partner(1, today)
     client.force_login(team_user)
     url = reverse("partners:report-card", args=[organization.pk])
-    # Prevents a query per agreement, collaboration, fair participation or interaction on the card.
-    with django_assert_max_num_queries(14) as small:
+    # Prevents a query per agreement, collaboration, fair participation or interaction on the card
+    # (two of the 16 count the interactions and follow-ups beyond the ones shown).
+    with django_assert_max_num_queries(16) as small:
         client.get(url)
     for _ in range(5):
         InteractionFactory(organization=organization, occurred_on=today, follow_up_on=today)
@@ -211,6 +212,29 @@ def test_report_card_query_count_does_not_grow_with_the_data(client, team_user, 
         FairParticipationFactory(organization=organization)
     with django_assert_max_num_queries(len(small.captured_queries)):
         client.get(url)
+
+
+def test_report_card_shows_the_first_records_of_each_kind_and_says_how_many_more(
+    client, team_user, django_assert_max_num_queries
+):
+    today = timezone.localdate()
+    organization = OrganizationFactory()
+    client.force_login(team_user)
+    url = reverse("partners:report-card", args=[organization.pk])
+    with django_assert_max_num_queries(20) as empty:
+        client.get(url)
+    for n in range(24):
+        InteractionFactory(organization=organization, subject=f"Meeting {n}", occurred_on=today, follow_up_on=today)
+        CollaborationFactory(organizations=[organization], title=f"Project {n}")
+        PublicationFactory(title=f"Paper {n}").organizations.add(organization)
+    # Prevents a card (and its queries) that grows with every interaction, paper and collaboration.
+    with django_assert_max_num_queries(len(empty.captured_queries)):
+        response = client.get(url)
+    page = response.content.decode()
+    assert len(response.context["interactions"]) == len(response.context["follow_ups"]) == 20
+    assert len(response.context["organization"].first_collaborations) == 20
+    assert len(response.context["organization"].first_publications) == 20
+    assert page.count("and 4 more") == 4
 
 
 def test_readonly_users_read_reports(client, readonly_user):
@@ -276,3 +300,24 @@ def test_directory_links_its_filtered_list_to_the_export_and_the_report(client, 
     assert export in page
     assert reverse("partners:report") + "?kind=government" in page
     assert [row[0] for row in csv_rows(client.get(export))[1:]] == ["Statistics Canada"]
+
+
+def test_reports_exports_and_report_card_need_the_interaction_and_agreement_permissions(client):
+    from django.contrib.auth.models import Permission
+
+    from tests.factories import UserFactory
+
+    user = UserFactory()
+    user.user_permissions.add(Permission.objects.get(codename="view_organization"))
+    organization = OrganizationFactory()
+    client.force_login(user)
+    directory = client.get(reverse("partners:organization-list")).content.decode()
+    assert "/reports/partners.csv" not in directory and "?include_synthetic" not in directory  # no dead links
+    assert "/report-card/" not in client.get(organization.get_absolute_url()).content.decode()
+    for url in (
+        reverse("partners:report"),
+        reverse("partners:report-export", args=["partners", "csv"]),
+        reverse("partners:report-export", args=["interactions", "xlsx"]),
+        reverse("partners:report-card", args=[organization.pk]),
+    ):
+        assert client.get(url).status_code == 403, url
