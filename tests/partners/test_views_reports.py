@@ -313,6 +313,7 @@ def test_reports_exports_and_report_card_need_the_interaction_and_agreement_perm
     client.force_login(user)
     directory = client.get(reverse("partners:organization-list")).content.decode()
     assert "/reports/partners.csv" not in directory and "?include_synthetic" not in directory  # no dead links
+    assert 'href="/reports/"' not in directory  # nor in the header
     assert "/report-card/" not in client.get(organization.get_absolute_url()).content.decode()
     for url in (
         reverse("partners:report"),
