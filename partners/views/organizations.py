@@ -36,6 +36,15 @@ class OrganizationListView(RoleRequiredMixin, FilteredListMixin, ListView):
             .order_by("name")
         )
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # get_kind_display() rebuilds and translates the whole choice list on every call: once per page instead.
+        kinds, statuses = dict(Organization.Kind.choices), dict(Organization.Status.choices)
+        for organization in context["object_list"]:
+            organization.kind_label = kinds.get(organization.kind, organization.kind)
+            organization.status_label = statuses.get(organization.status, organization.status)
+        return context
+
 
 class OrganizationDetailView(RoleRequiredMixin, DetailView):
     """Everything about one partner, with its interaction timeline and a log form."""
