@@ -113,10 +113,10 @@ def main():
         wait_for(url, cookie)
         # Every worker loads its templates and opens its connection on its first requests: warm them all.
         wrk(url, cookie, args.connections, 5)
-        workers, backends = server_pids(server.pid), database_pids(name)
-        before = cpu_seconds(workers), cpu_seconds(backends)
+        worker_pids, backends = server_pids(server.pid), database_pids(name)
+        before = cpu_seconds(worker_pids), cpu_seconds(backends)
         result = wrk(url, cookie, args.connections, args.duration)
-        python_cpu, database_cpu = cpu_seconds(workers) - before[0], cpu_seconds(backends) - before[1]
+        python_cpu, database_cpu = cpu_seconds(worker_pids) - before[0], cpu_seconds(backends) - before[1]
     finally:
         server.terminate()
         server.wait(timeout=30)
