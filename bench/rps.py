@@ -49,6 +49,43 @@ def wait_for(url, cookie, seconds=60):
     raise SystemExit(f"gunicorn did not answer {url} within {seconds} s")
 
 
+def cpu_seconds(pids):
+    """User + system CPU seconds the processes ``pids`` have used so far (Linux /proc)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def server_pids(master):
+    """The gunicorn workers of ``master``."""
+    try:
+        return [int(pid) for pid in Path(f"/proc/{master}/task/{master}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def database_pids(name):
+    """PostgreSQL backends serving database ``name`` (the workers keep theirs: CONN_MAX_AGE)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", [name])
+        return [row[0] for row in cursor.fetchall()]
+
+
+def wrk(url, cookie, connections, duration):
+    return subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", "-H", f"Cookie: {cookie}", url],
+        capture_output=True, text=True, check=True, timeout=duration + 60).stdout
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", choices=sorted(run.SCALES), default="S")
@@ -74,9 +111,12 @@ def main():
     try:
         url = f"http://127.0.0.1:{PORT}{URL}"
         wait_for(url, cookie)
-        result = subprocess.run(
-            ["wrk", "-t2", f"-c{args.connections}", f"-d{args.duration}s", "--latency", "-H", f"Cookie: {cookie}", url],
-            capture_output=True, text=True, check=True, timeout=args.duration + 60).stdout
+        # Every worker loads its templates and opens its connection on its first requests: warm them all.
+        wrk(url, cookie, args.connections, 5)
+        worker_pids, backends = server_pids(server.pid), database_pids(name)
+        before = cpu_seconds(worker_pids), cpu_seconds(backends)
+        result = wrk(url, cookie, args.connections, args.duration)
+        python_cpu, database_cpu = cpu_seconds(worker_pids) - before[0], cpu_seconds(backends) - before[1]
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -85,10 +125,18 @@ def main():
     socket = re.search(r"Socket errors:(.*)", result)
     errors = (int(non_2xx.group(1)) if non_2xx else 0) + (
         sum(int(n) for n in re.findall(r"\d+", socket.group(1))) if socket else 0)
+    served = int(re.search(r"(\d+) requests in", result).group(1))
+    per_request = (python_cpu + database_cpu) / served * 1000 if served else float("nan")
+    cores = os.cpu_count() or 1
     table = (f"### Load at scale {args.scale} on {connection.vendor}: `{URL}`\n\n"
              f"gunicorn {workers} workers, wrk 2 threads × {args.connections} connections for {args.duration} s: "
              f"**{rps:.0f} requests/s**, {errors} errors (target ≥ 100/s, 0 errors: "
-             f"{'holds' if rps >= 100 and not errors else '**does not hold**'}).\n\n```\n{result.strip()}\n```\n")
+             f"{'holds' if rps >= 100 and not errors else '**does not hold**'}).\n\n"
+             f"Server CPU per request (gunicorn workers + database backends, from /proc): {per_request:.1f} ms "
+             f"({python_cpu / served * 1000:.1f} + {database_cpu / served * 1000:.1f}), so {cores} cores not shared "
+             f"with other work would serve about "
+             f"{cores * 1000 / per_request:.0f} requests/s; load average at the end {os.getloadavg()[0]:.1f} "
+             f"(the other work on the machine takes the rest).\n\n```\n{result.strip()}\n```\n")
     run.RESULTS.mkdir(parents=True, exist_ok=True)
     (run.RESULTS / f"{connection.vendor}-{args.scale}-load.md").write_text(table)
     print(table)

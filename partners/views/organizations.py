@@ -51,6 +51,11 @@ class OrganizationListView(RoleRequiredMixin, FilteredListMixin, ListView):
         if "columns" not in query:
             query.setlist("columns", DIRECTORY_COLUMNS)
         context["export_query_string"] = query.urlencode()
+        # get_kind_display() rebuilds and translates the whole choice list on every call: once per page instead.
+        kinds, statuses = dict(Organization.Kind.choices), dict(Organization.Status.choices)
+        for organization in context["object_list"]:
+            organization.kind_label = kinds.get(organization.kind, organization.kind)
+            organization.status_label = statuses.get(organization.status, organization.status)
         return context
 
 

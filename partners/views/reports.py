@@ -78,6 +78,8 @@ class ReportView(RoleRequiredMixin, ReportScopeMixin, TemplateView):
             for dimension, label in reports.DIMENSIONS.items()
         ]
         partner_rows = list(reports.partner_rows(scope)[: LIST_LIMIT + 1])
+        # Thousands of collaborations at scale: the page shows the first ones, the download has them all.
+        collaborations = list(reports.collaborations_with_partners(scope)[: LIST_LIMIT + 1])
         context.update(
             headline_figures=reports.headline_figures(scope),
             breakdowns=breakdowns,
@@ -100,7 +102,8 @@ class ReportView(RoleRequiredMixin, ReportScopeMixin, TemplateView):
                 value_label=interactions,
             ),
             collaboration_counts=reports.collaborations_by_kind_and_status(scope),
-            collaborations=reports.collaborations_with_partners(scope),
+            collaborations=collaborations[:LIST_LIMIT],
+            collaborations_truncated=len(collaborations) > LIST_LIMIT,
             fairs=reports.fair_outcomes(scope),
             agreements_ending=reports.agreements_ending(scope),
             cooling=reports.cooling_partners(scope)[:LIST_LIMIT],

@@ -322,3 +322,19 @@ def test_reports_exports_and_report_card_need_the_interaction_and_agreement_perm
         reverse("partners:report-card", args=[organization.pk]),
     ):
         assert client.get(url).status_code == 403, url
+
+
+def test_report_shows_the_first_collaborations_and_the_csv_has_them_all(client, team_user, monkeypatch):
+    from partners.views import reports as report_views
+
+    # Thousands of collaborations at scale: the page stops at the list limit (2 here), the download does not.
+    monkeypatch.setattr(report_views, "LIST_LIMIT", 2)
+    organization = OrganizationFactory()
+    for title in ("Alpha", "Beta", "Gamma"):
+        CollaborationFactory(title=title, organizations=[organization])
+    client.force_login(team_user)
+    response = client.get(reverse("partners:report"))
+    assert [c.title for c in response.context["collaborations"]] == ["Alpha", "Beta"]
+    assert "The first 2 collaborations are shown; the download has them all." in response.content.decode()
+    rows = csv_rows(client.get(reverse("partners:report-export", args=["collaborations", "csv"])))
+    assert [row[0] for row in rows[1:]] == ["Alpha", "Beta", "Gamma"]

@@ -1,0 +1,67 @@
+"""A form renderer for the filter forms that writes plain inputs and selects in Python.
+
+Every list page renders a filter form of about fifteen fields on every view. Through templates each
+widget, and each option of each select, is a template include; written here they cost a tenth of that.
+The HTML is the same as Django's own widget templates; anything else goes through those templates.
+"""
+from django.forms.renderers import DjangoTemplates
+from django.utils.functional import Promise
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
+
+WIDGETS = "django/forms/widgets/"
+INPUTS = {f"{WIDGETS}{name}.html" for name in ("input", "text", "number", "date", "search", "email", "checkbox")}
+SELECT = f"{WIDGETS}select.html"
+OPTION = f"{WIDGETS}select_option.html"
+
+
+def _text(value):
+    # As `{{ value|stringformat:'s' }}` renders: safe strings kept, everything else escaped.
+    return conditional_escape(value if isinstance(value, str) else str(value))
+
+
+def _attrs(attrs):
+    """django/forms/widgets/attrs.html."""
+    return "".join(
+        f" {_text(name)}" if value is True else f' {_text(name)}="{_text(value)}"'
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
+def _input(widget):
+    value = "" if widget["value"] is None else f' value="{_text(widget["value"])}"'
+    return f'<input type="{_text(widget["type"])}" name="{_text(widget["name"])}"{value}{_attrs(widget["attrs"])}>'
+
+
+def _select(widget):
+    options = "".join(
+        # The option template's own final newline stays in the output.
+        f'\n  <option value="{_text(option["value"])}"{_attrs(option["attrs"])}>{_text(option["label"])}</option>\n'
+        for _, group, _ in widget["optgroups"]
+        for option in group
+    )
+    return f'<select name="{_text(widget["name"])}"{_attrs(widget["attrs"])}>{options}\n</select>'
+
+
+def _plain_select(widget):
+    """Selects without option groups, whose options use the stock template and text labels."""
+    # A number label would go through localization in the template: leave those to it.
+    return all(
+        not name
+        and all(option["template_name"] == OPTION and isinstance(option["label"], (str, Promise)) for option in group)
+        for name, group, _ in widget["optgroups"]
+    )
+
+
+class FilterFormRenderer(DjangoTemplates):
+    """Django's template renderer, with the plain input and select widgets written directly."""
+
+    def render(self, template_name, context, request=None):
+        widget = context.get("widget")
+        if widget is not None:
+            if template_name in INPUTS and widget.get("template_name") == template_name:
+                return mark_safe(_input(widget))
+            if template_name == SELECT and _plain_select(widget):
+                return mark_safe(_select(widget))
+        return super().render(template_name, context, request)
