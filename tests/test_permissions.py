@@ -1,0 +1,120 @@
+"""The permission matrix (tests/url_matrix.py) holds for every URL pattern, role and method."""
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.shortcuts import resolve_url
+from django.test import Client
+from django.urls import reverse
+
+from tests.factories import UserFactory
+from tests.url_matrix import ACCEPTED, ADMIN_LOGIN, LOGIN, MATRIX, POST_DATA, REDIRECT, ROLES
+from tests.url_walk import Samples, database_checksum, matching_row, url_patterns
+
+pytestmark = pytest.mark.django_db
+
+PATTERNS = url_patterns()
+
+
+@pytest.fixture
+def role_users(admin_user, team_user, readonly_user):
+    return {"anonymous": None, "read-only": readonly_user, "team": team_user, "admin": admin_user}
+
+
+@pytest.fixture
+def samples(team_user):
+    return Samples(team_user=team_user)
+
+
+def outcome_of(response):
+    """Name what the server answered the way the matrix does."""
+    if response.status_code != 302:
+        return response.status_code
+    location = response["Location"]
+    if location.startswith(resolve_url(settings.LOGIN_URL) + "?"):
+        return LOGIN
+    if location.startswith(reverse("admin:login") + "?"):
+        return ADMIN_LOGIN
+    return REDIRECT
+
+
+# POST outcomes after which a write is legitimate; every other POST must leave the database alone.
+WRITES_ALLOWED = (ACCEPTED, REDIRECT, 200)
+
+
+def matches(expected, actual):
+    if expected == ACCEPTED:
+        return actual in (200, REDIRECT)
+    return expected == actual
+
+
+def request_as(user, method, url, data=None):
+    """One request from a fresh browser signed in as ``user`` (signing out in one cell cannot leak into the next)."""
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client.get(url) if method == "get" else client.post(url, data or {})
+
+
+def missing_rows(patterns):
+    """Keys of the patterns no matrix row covers."""
+    return [p.key for p in patterns if matching_row(p.key, MATRIX) is None]
+
+
+def test_every_url_pattern_has_a_row_in_the_matrix():
+    missing = missing_rows(PATTERNS)
+    assert not missing, "URL patterns without a row in tests/url_matrix.py MATRIX: " + ", ".join(missing)
+
+
+def test_every_matrix_row_matches_a_url_pattern():
+    used = {matching_row(p.key, MATRIX) for p in PATTERNS}
+    stale = [row for row in MATRIX if row not in used]
+    assert not stale, "Rows in tests/url_matrix.py MATRIX whose pattern no longer exists: " + ", ".join(stale)
+
+
+def test_the_matrix_names_each_role():
+    assert all(set(row.get) == set(ROLES) == set(row.post) for row in MATRIX.values())
+
+
+@pytest.mark.parametrize("pattern", PATTERNS, ids=[p.key for p in PATTERNS])
+def test_each_role_gets_what_the_matrix_says(pattern, samples, role_users):
+    """Every cell of the pattern's row; GETs and refused POSTs must leave the database as it was."""
+    row = MATRIX[matching_row(pattern.key, MATRIX)]
+    url = samples.url(pattern, row.objects)
+    cells = [(role, method) for method in ("get", "post") for role in ROLES]
+    # GETs first, then the POSTs that must be refused, then the ones the view handles (and may save).
+    cells.sort(key=lambda cell: (cell[1] == "post", cell[1] == "post" and row.post[cell[0]] in WRITES_ALLOWED))
+    wrong = []
+    before = database_checksum()
+    for role, method in cells:
+        expected = getattr(row, method)[role]
+        if method == "post" and expected in WRITES_ALLOWED and before is not None:
+            if database_checksum() != before:
+                wrong.append(f"{url}: a GET or a refused POST wrote to the database")
+            before = None
+        data = POST_DATA[row.data](samples) if method == "post" and row.data else {}
+        actual = outcome_of(request_as(role_users[role], method, url, data))
+        if not matches(expected, actual):
+            wrong.append(f"{role} {method.upper()} {url}: expected {expected}, got {actual}")
+    if before is not None and database_checksum() != before:
+        wrong.append(f"{url}: a GET or a refused POST wrote to the database")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_a_refused_post_is_noticed_as_a_write_if_it_wrote(team_user, samples):
+    """The checksum the matrix relies on sees an update that adds no row (a saved version)."""
+    before = database_checksum()
+    samples.organization.version += 1
+    samples.organization.save(update_fields=["version"])
+    assert database_checksum() != before
+
+
+def test_readonly_group_has_no_write_permission():
+    """The matrix's 403s come from the group's permissions, not from the sample data."""
+    codenames = set(Group.objects.get(name="Read-only").permissions.values_list("codename", flat=True))
+    assert codenames and all(name.startswith("view_") for name in codenames)
+
+
+def test_a_new_unlisted_pattern_is_reported_by_name(settings):
+    """Adding a URL without a row is caught, by name (checked on a URLconf with one page the matrix lacks)."""
+    settings.ROOT_URLCONF = "tests.partners.versioning_urls"
+    assert missing_rows(url_patterns()) == ["organization-edit"]

@@ -1,0 +1,184 @@
+"""Every URL pattern of the project, a real URL for each, and a checksum of the whole database.
+
+Shared by the permission matrix, the CSRF, GET-safety and XSS tests and the fuzz tests, so a page
+added to the URLconf is covered by all of them without anyone listing it again.
+"""
+import datetime
+import fnmatch
+import re
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from partners import models
+from tests import factories
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """One URL pattern: its matrix key (``namespace:name``, or the route when unnamed) and how to build it."""
+
+    key: str
+    route: str
+    name: str | None
+    params: tuple
+    positional: int
+
+    @property
+    def admin_model(self):
+        """The model an admin URL is about (``admin/<app>/<model>/...``), if any."""
+        match = re.match(r"admin/(\w+)/(\w+)/", self.route)
+        if match is None:
+            return None
+        try:
+            return apps.get_model(match[1], match[2])
+        except LookupError:
+            return None
+
+
+def _route_text(pattern):
+    return str(pattern.pattern)
+
+
+def url_patterns(resolver=None, prefix="", namespace=""):
+    """Walk the URLconf recursively: every pattern once, in order."""
+    resolver = resolver or get_resolver()
+    found = []
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = namespace + (f"{entry.namespace}:" if entry.namespace else "")
+            found += url_patterns(entry, prefix + _route_text(entry), inner)
+            continue
+        assert isinstance(entry, URLPattern)
+        route = prefix + _route_text(entry)
+        regex = entry.pattern.regex
+        params = tuple(getattr(entry.pattern, "converters", {}) or regex.groupindex)
+        positional = regex.groups - len(regex.groupindex)
+        key = f"{namespace}{entry.name}" if entry.name else f"{namespace}<unnamed> {route}"
+        found.append(Pattern(key=key, route=route, name=entry.name and f"{namespace}{entry.name}",
+                             params=params, positional=positional))
+    # A name listed twice (Django's own accounts/login/ under ours) is one page: reverse() finds the first.
+    unique = {}
+    for pattern in found:
+        unique.setdefault(pattern.key, pattern)
+    return list(unique.values())
+
+
+def matching_row(key, matrix):
+    """The matrix key that covers ``key``: an exact row, else the longest glob row that matches it (no tie)."""
+    if key in matrix:
+        return key
+    globs = sorted(
+        (row for row in matrix if any(ch in row for ch in "*?[") and fnmatch.fnmatchcase(key, row)), key=len, reverse=True
+    )
+    if len(globs) > 1 and len(globs[0]) == len(globs[1]):
+        return None
+    return globs[0] if globs else None
+
+
+class Samples:
+    """One real object of each kind, so every URL with an id points at something that exists."""
+
+    def __init__(self, *, team_user):
+        home = factories.OrganizationFactory(name="Sample home institute", kind=models.Organization.Kind.HOME)
+        self.sector = factories.SectorFactory(name="Sample sector")
+        self.program = factories.ProgramFactory(name="Sample program")
+        self.organization = factories.OrganizationFactory(
+            name="Sample partner", sectors=[self.sector], programs=[self.program], relationship_owner=team_user
+        )
+        self.other_organization = factories.OrganizationFactory(name="Sample prospect")
+        self.contact = factories.ContactFactory(organization=self.organization, first_name="Sam", last_name="Sample")
+        self.researcher = factories.ContactFactory(organization=home, first_name="Rae", last_name="Researcher")
+        self.researcharea = models.ResearchArea.objects.create(name="Sample research area")
+        self.collaboration = factories.CollaborationFactory(organizations=[self.organization])
+        self.collaboration.research_areas.add(self.researcharea)
+        self.participant = factories.ParticipantFactory(collaboration=self.collaboration, contact=self.researcher)
+        self.interaction = factories.InteractionFactory(
+            organization=self.organization, author=team_user, contacts=[self.contact],
+            follow_up_on=datetime.date(2026, 12, 1),
+        )
+        self.internshipfair = self.fair = factories.InternshipFairFactory()
+        self.eventseries = self.fair.series
+        self.fairparticipation = factories.FairParticipationFactory(fair=self.fair, organization=self.organization)
+        self.agreement = factories.AgreementFactory(organization=self.organization)
+        self.sourcedocument = models.SourceDocument.objects.create(
+            file_name="sample.txt", title="Sample document", kind=models.SourceDocument.Kind.WEB_PAGE
+        )
+        self.publication = factories.PublicationFactory(collaboration=self.collaboration)
+        self.publication.organizations.add(self.organization)
+        self.publication.authors.add(self.researcher)
+        self.figure = models.Figure.objects.create(
+            organization=self.organization, metric=models.Figure.Metric.RESEARCHERS, value=1, source=self.sourcedocument
+        )
+        self.userpreference = models.UserPreference.objects.create(user=team_user, language="en")
+        self.user = team_user
+        self.group = Group.objects.get(name="Read-only")
+
+    def for_model(self, model):
+        """The sample object of ``model`` (by its model name)."""
+        return getattr(self, model._meta.model_name)
+
+    def kwargs(self, pattern, objects=None):
+        """Keyword and positional arguments that make ``pattern`` point at the samples."""
+        objects = objects or {}
+        model = pattern.admin_model
+        values = {
+            "fair_pk": self.fair.pk,
+            "object_id": self.for_model(model).pk if model else None,
+            "content_type_id": ContentType.objects.get_for_model(models.Organization).pk,
+            "id": self.user.pk,
+            "app_label": "partners",
+            "uidb64": "MQ",
+            "token": "set-password",
+            "url": "no-such-page/",
+        }
+        if pattern.key.startswith("admin:view_on_site"):
+            values["object_id"] = self.organization.pk
+        for param, name in objects.items():
+            values[param] = getattr(self, name).pk
+        kwargs = {param: values[param] for param in pattern.params}
+        args = []
+        if pattern.positional:
+            record = self.for_model(model)
+            args = [record.pk, record.history.order_by("-history_id").first().history_id][: pattern.positional]
+        return args, kwargs
+
+    def url(self, pattern, objects=None):
+        """A concrete URL for ``pattern``; unnamed patterns are filled in from their route."""
+        args, kwargs = self.kwargs(pattern, objects)
+        if pattern.name:
+            return reverse(pattern.name, args=args or None, kwargs=kwargs or None)
+        path = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(kwargs[m[1]]), pattern.route)
+        path = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda m: str(kwargs[m[1]]), path)
+        return "/" + path.lstrip("^").rstrip("$")
+
+
+def database_checksum():
+    """Row count, highest id, summed versions and latest change of every table (sessions excepted).
+
+    Equal before and after a request means the request wrote nothing: no row added or removed, no
+    versioned record saved, no timestamped record touched. One query, so tests can afford it per request.
+    """
+    parts = []
+    for model in apps.get_models(include_auto_created=True):
+        if model._meta.label == "sessions.Session":  # signing in writes a session; that is not the app's data
+            continue
+        fields = {f.name: f for f in model._meta.concrete_fields}
+        version = fields["version"].column if "version" in fields else None
+        touched = next((f.column for f in fields.values() if getattr(f, "auto_now", False)), None)
+        quote = connection.ops.quote_name
+        columns = [
+            "COUNT(*)",
+            f"MAX({quote(model._meta.pk.column)})",
+            f"SUM({quote(version)})" if version else "NULL",
+            f"MAX({quote(touched)})" if touched else "NULL",
+        ]
+        cast = ", ".join(f"CAST({c} AS TEXT)" for c in columns)
+        parts.append(f"SELECT '{model._meta.label}', {cast} FROM {quote(model._meta.db_table)}")
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts))
+        return {row[0]: row[1:] for row in cursor.fetchall()}
