@@ -16,6 +16,19 @@ from .versioning import VersionedFormMixin
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+class RecordsField(forms.ModelMultipleChoiceField):
+    """Choose several records by id; an id no database column can hold is an invalid choice, not a crash."""
+
+    def _check_values(self, value):
+        # Django looks such ids up with `pk__in`, which SQLite answers with OverflowError (a 500).
+        for pk in value:
+            if isinstance(pk, str) and pk.strip().lstrip("-").isdigit() and not -(2**63) <= int(pk) < 2**63:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": pk}
+                )
+        return super()._check_values(value)
+
+
 class InteractionForm(VersionedFormMixin, forms.ModelForm):
     """Log or edit a touch with one organization; contacts are limited to its people."""
 
@@ -28,6 +41,7 @@ class InteractionForm(VersionedFormMixin, forms.ModelForm):
             "notes": forms.Textarea(attrs={"rows": 3}),
             "contacts": forms.CheckboxSelectMultiple,
         }
+        field_classes = {"contacts": RecordsField}
 
     def __init__(self, *args, organization, **kwargs):
         super().__init__(*args, **kwargs)
@@ -62,6 +76,7 @@ class OrganizationForm(VersionedFormMixin, forms.ModelForm):
             "programs": forms.CheckboxSelectMultiple,
             "description": forms.Textarea(attrs={"rows": 4}),
         }
+        field_classes = {"sectors": RecordsField, "programs": RecordsField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -82,7 +97,7 @@ class ContactForm(VersionedFormMixin, forms.ModelForm):
 
 
 class CollaborationForm(VersionedFormMixin, forms.ModelForm):
-    organizations = forms.ModelMultipleChoiceField(
+    organizations = RecordsField(
         queryset=Organization.objects.active(),
         label=_("Partner organizations"),
         widget=forms.SelectMultiple(attrs={"size": 8}),
@@ -111,6 +126,7 @@ class CollaborationForm(VersionedFormMixin, forms.ModelForm):
             "outcomes": forms.Textarea(attrs={"rows": 3}),
             "research_areas": forms.CheckboxSelectMultiple,
         }
+        field_classes = {"research_areas": RecordsField}
 
 
 ParticipantFormSet = forms.inlineformset_factory(
