@@ -61,6 +61,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # PostgreSQL refuses NUL in text; the admin would pass it from the query string into lookups.
+    "partners.middleware.AdminNullCharacterMiddleware",
 ]
 
 ROOT_URLCONF = "crm.urls"

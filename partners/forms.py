@@ -165,3 +165,9 @@ class FairParticipationForm(VersionedFormMixin, forms.ModelForm):
         if taken.exclude(pk=self.instance.pk).exists():
             raise forms.ValidationError(_("This organization is already registered for this fair."))
         return organization
+
+
+class SearchForm(forms.Form):
+    """The global search box; its validation refuses the NUL bytes PostgreSQL cannot compare."""
+
+    q = forms.CharField(required=False)

@@ -37,6 +37,7 @@ NASTY = [
 hostile_value = st.one_of(
     st.sampled_from(NASTY),
     st.text(max_size=300),
+    st.text(max_size=20).map(lambda text: text[:5] + "\x00" + text[5:]),
     st.text(st.characters(codec=None, categories=["Cs", "Cc", "Zs", "Nd", "No", "So", "Lo"]), max_size=40),
     st.integers(min_value=-(2**70), max_value=2**70).map(str),
     st.dates().map(lambda day: day.isoformat()),

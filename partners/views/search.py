@@ -1,6 +1,7 @@
 """Global search across organizations, contacts and collaborations."""
 from django.views.generic import TemplateView
 
+from ..forms import SearchForm
 from ..models import Collaboration, Contact, Organization
 from .base import RoleRequiredMixin
 
@@ -12,12 +13,14 @@ class SearchView(RoleRequiredMixin, TemplateView):
     template_name = "partners/search.html"
 
     def get_context_data(self, **kwargs):
-        q = self.request.GET.get("q", "").strip()
+        form = SearchForm(self.request.GET)
+        # What was typed is shown again even when it cannot be searched; the error says why.
+        q = form.cleaned_data["q"] if form.is_valid() else self.request.GET.get("q", "").strip()
         results = {}
-        if q:
+        if q and form.is_valid():
             results = {
                 "organizations": Organization.objects.active().search(q).order_by("name")[:LIMIT],
                 "contacts": Contact.objects.active().search(q).select_related("organization")[:LIMIT],
                 "collaborations": Collaboration.objects.search(q).order_by("title")[:LIMIT],
             }
-        return super().get_context_data(q=q, limit=LIMIT, **results, **kwargs)
+        return super().get_context_data(q=q, search_errors=form.errors.get("q", []), limit=LIMIT, **results, **kwargs)

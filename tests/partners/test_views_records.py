@@ -216,3 +216,14 @@ def test_collaboration_form_preselects_the_partner_it_was_opened_from(client, te
     client.force_login(team_user)
     response = client.get(reverse("partners:collaboration-create"), {"organization": partner.pk})
     assert response.context["form"]["organizations"].value() == [partner.pk]
+
+
+def test_search_with_a_nul_byte_shows_an_error_and_keeps_the_text(client, readonly_user):
+    """PostgreSQL refuses NUL in a comparison: the search answered 500 there (found by the fuzz tests)."""
+    OrganizationFactory(name="Sama")
+    client.force_login(readonly_user)
+    response = client.get(reverse("partners:search"), {"q": "Sa\x00ma"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Null characters are not allowed." in page and 'value="Sa\x00ma"' in page
+    assert "organizations" not in response.context
