@@ -22,7 +22,9 @@ class RecordsField(forms.ModelMultipleChoiceField):
     def _check_values(self, value):
         # Django looks such ids up with `pk__in`, which SQLite answers with OverflowError (a 500).
         for pk in value:
-            if isinstance(pk, str) and pk.strip().lstrip("-").isdigit() and not -(2**63) <= int(pk) < 2**63:
+            digits = pk.strip().lstrip("-") if isinstance(pk, str) else ""
+            # isascii(): "²" passes isdigit() but not int().
+            if digits.isascii() and digits.isdigit() and not -(2**63) <= int(pk) < 2**63:
                 raise forms.ValidationError(
                     self.error_messages["invalid_choice"], code="invalid_choice", params={"value": pk}
                 )
