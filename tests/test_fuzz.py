@@ -13,9 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from partners.filters import CollaborationFilter, ContactFilter, OrganizationFilter
-from tests.test_hostile_input import row_of
 from tests.url_matrix import MATRIX, POST_DATA
-from tests.url_walk import Samples, database_checksum, url_patterns
+from tests.url_walk import Samples, database_checksum, row_of, url_patterns
 
 pytestmark = pytest.mark.django_db
 

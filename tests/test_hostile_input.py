@@ -11,17 +11,20 @@ from django.db import models as db_models
 from django.test import Client
 from django.urls import reverse
 
-from tests.test_permissions import WRITES_ALLOWED, matches, outcome_of
-from tests.url_matrix import MATRIX, POST_DATA, ROLES
-from tests.url_walk import Samples, database_checksum, matching_row, url_patterns
+from tests.url_matrix import POST_DATA, ROLES
+from tests.url_walk import (
+    WRITES_ALLOWED,
+    Samples,
+    database_checksum,
+    matches,
+    outcome_of,
+    row_of,
+    url_patterns,
+)
 
 pytestmark = pytest.mark.django_db
 
 PATTERNS = url_patterns()
-
-
-def row_of(pattern):
-    return MATRIX[matching_row(pattern.key, MATRIX)]
 
 
 def poster(pattern):

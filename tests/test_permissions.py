@@ -1,14 +1,19 @@
 """The permission matrix (tests/url_matrix.py) holds for every URL pattern, role and method."""
 import pytest
-from django.conf import settings
 from django.contrib.auth.models import Group
-from django.shortcuts import resolve_url
 from django.test import Client
-from django.urls import reverse
 
-from tests.factories import UserFactory
-from tests.url_matrix import ACCEPTED, ADMIN_LOGIN, LOGIN, MATRIX, POST_DATA, REDIRECT, ROLES
-from tests.url_walk import Samples, database_checksum, matching_row, url_patterns
+from tests.url_matrix import MATRIX, POST_DATA, ROLES
+from tests.url_walk import (
+    WRITES_ALLOWED,
+    Samples,
+    database_checksum,
+    matches,
+    matching_row,
+    outcome_of,
+    row_of,
+    url_patterns,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -23,28 +28,6 @@ def role_users(admin_user, team_user, readonly_user):
 @pytest.fixture
 def samples(team_user):
     return Samples(team_user=team_user)
-
-
-def outcome_of(response):
-    """Name what the server answered the way the matrix does."""
-    if response.status_code != 302:
-        return response.status_code
-    location = response["Location"]
-    if location.startswith(resolve_url(settings.LOGIN_URL) + "?"):
-        return LOGIN
-    if location.startswith(reverse("admin:login") + "?"):
-        return ADMIN_LOGIN
-    return REDIRECT
-
-
-# POST outcomes after which a write is legitimate; every other POST must leave the database alone.
-WRITES_ALLOWED = (ACCEPTED, REDIRECT, 200)
-
-
-def matches(expected, actual):
-    if expected == ACCEPTED:
-        return actual in (200, REDIRECT)
-    return expected == actual
 
 
 def request_as(user, method, url, data=None):
@@ -78,7 +61,7 @@ def test_the_matrix_names_each_role():
 @pytest.mark.parametrize("pattern", PATTERNS, ids=[p.key for p in PATTERNS])
 def test_each_role_gets_what_the_matrix_says(pattern, samples, role_users):
     """Every cell of the pattern's row; GETs and refused POSTs must leave the database as it was."""
-    row = MATRIX[matching_row(pattern.key, MATRIX)]
+    row = row_of(pattern)
     url = samples.url(pattern, row.objects)
     cells = [(role, method) for method in ("get", "post") for role in ROLES]
     # GETs first, then the POSTs that must be refused, then the ones the view handles (and may save).

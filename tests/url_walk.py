@@ -9,13 +9,16 @@ import re
 from dataclasses import dataclass
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
+from django.shortcuts import resolve_url
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from partners import models
 from tests import factories
+from tests.url_matrix import ACCEPTED, ADMIN_LOGIN, LOGIN, MATRIX, REDIRECT
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,33 @@ def matching_row(key, matrix):
     if len(globs) > 1 and len(globs[0]) == len(globs[1]):
         return None
     return globs[0] if globs else None
+
+
+def row_of(pattern):
+    """The matrix row that covers ``pattern``."""
+    return MATRIX[matching_row(pattern.key, MATRIX)]
+
+
+def outcome_of(response):
+    """Name what the server answered the way the matrix does."""
+    if response.status_code != 302:
+        return response.status_code
+    location = response["Location"]
+    if location.startswith(resolve_url(settings.LOGIN_URL) + "?"):
+        return LOGIN
+    if location.startswith(reverse("admin:login") + "?"):
+        return ADMIN_LOGIN
+    return REDIRECT
+
+
+# POST outcomes after which a write is legitimate; every other POST must leave the database alone.
+WRITES_ALLOWED = (ACCEPTED, REDIRECT, 200)
+
+
+def matches(expected, actual):
+    if expected == ACCEPTED:
+        return actual in (200, REDIRECT)
+    return expected == actual
 
 
 class Samples:
