@@ -131,12 +131,18 @@ class CollaborationForm(VersionedFormMixin, forms.ModelForm):
         field_classes = {"research_areas": RecordsField}
 
 
+MAX_PARTICIPANTS = 200
+
 ParticipantFormSet = forms.inlineformset_factory(
     Collaboration,
     Participant,
     fields=["contact", "role"],
     extra=2,
     can_delete=True,
+    # A tampered form count would otherwise build (and render) up to 2,000 rows of every candidate person.
+    max_num=MAX_PARTICIPANTS,
+    absolute_max=MAX_PARTICIPANTS,
+    validate_max=True,
 )
 
 

@@ -1,7 +1,8 @@
 """Staff-page forms: what they refuse, and that refusing never crashes."""
 import pytest
 
-from partners.forms import CollaborationForm, InteractionForm, OrganizationForm
+from partners.forms import MAX_PARTICIPANTS, CollaborationForm, InteractionForm, OrganizationForm, ParticipantFormSet
+from partners.models import Collaboration
 from tests.factories import OrganizationFactory, SectorFactory
 
 pytestmark = pytest.mark.django_db
@@ -29,3 +30,13 @@ def test_records_field_still_accepts_existing_ids():
     form = OrganizationForm(data={"name": "X", "kind": "industry", "status": "partner", "sectors": [str(sector.pk)]})
     assert form.is_valid(), form.errors
     assert list(form.cleaned_data["sectors"]) == [sector]
+
+
+def test_a_tampered_participant_count_builds_a_bounded_formset():
+    """A TOTAL_FORMS of 99999 built 2,000 rows of every candidate person, a slow page (found by the fuzz tests)."""
+    formset = ParticipantFormSet(
+        {"participants-TOTAL_FORMS": "99999", "participants-INITIAL_FORMS": "0"},
+        instance=Collaboration(), prefix="participants",
+    )
+    assert len(formset.forms) == MAX_PARTICIPANTS
+    assert not formset.is_valid() and formset.non_form_errors()
