@@ -6,6 +6,7 @@ from django.test import Client
 from tests.url_matrix import MATRIX, POST_DATA, ROLES
 from tests.url_walk import (
     WRITES_ALLOWED,
+    Pattern,
     Samples,
     changed_tables,
     database_checksum,
@@ -103,3 +104,12 @@ def test_a_new_unlisted_pattern_is_reported_by_name(settings):
     """Adding a URL without a row is caught, by name (checked on a URLconf with one page the matrix lacks)."""
     settings.ROOT_URLCONF = "tests.partners.versioning_urls"
     assert missing_rows(url_patterns()) == ["organization-edit"]
+
+
+def test_a_pattern_without_a_sample_for_its_parameter_says_what_to_add(samples):
+    """A new page with an unknown URL parameter fails with the row to write, not a bare KeyError."""
+    pattern = Pattern(key="partners:report-detail", route="reports/<slug:slug>/", name="partners:report-detail",
+                      params=("slug",), positional=0)
+    with pytest.raises(LookupError, match=r"partners:report-detail: no sample value for \['slug'\]"):
+        samples.kwargs(pattern)
+    assert samples.kwargs(pattern, {"slug": lambda s: "yearly"}) == ([], {"slug": "yearly"})

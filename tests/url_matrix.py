@@ -4,7 +4,9 @@ One row per pattern key (``namespace:name``; unnamed patterns by their route). G
 cover a family of admin patterns; an exact row wins over a glob, a longer glob over a shorter one.
 tests/test_permissions.py fails on a pattern without a row and on a row without a pattern, so a new page
 gets its row here in the same change. ``objects`` names the sample (tests/url_walk.Samples attribute) each
-URL parameter points at; ``data`` names the POST body builder in ``POST_DATA`` below.
+URL parameter points at, or gives a function of the samples returning the value (a token, a slug); ``data``
+names the POST body builder in ``POST_DATA`` below (none: an empty POST). A new staff form also goes in
+tests/test_fuzz.py FORMS.
 
 Outcomes: an HTTP status, or LOGIN / ADMIN_LOGIN (302 to that login page), REDIRECT (302 elsewhere),
 ACCEPTED (the view handled the POST: 302 after saving or 200 showing the form again; never 403).

@@ -168,8 +168,14 @@ class Samples:
         }
         if pattern.key.startswith("admin:view_on_site"):
             values["object_id"] = self.organization.pk
-        for param, name in objects.items():
-            values[param] = getattr(self, name).pk
+        for param, source in objects.items():
+            values[param] = source(self) if callable(source) else getattr(self, source).pk
+        unknown = [param for param in pattern.params if values.get(param) is None]
+        if unknown:
+            raise LookupError(
+                f"{pattern.key}: no sample value for {unknown}; name the sample in its matrix row's objects "
+                f"(e.g. objects={{'{unknown[0]}': 'organization'}} or a function of the samples)"
+            )
         kwargs = {param: values[param] for param in pattern.params}
         args = []
         if pattern.positional:
