@@ -124,7 +124,9 @@ def test_hostile_form_posts_never_fail_and_never_write_half(key, samples, users,
 
 
 
-PAGES = [p for key, p in PATTERNS.items() if key.startswith("partners:") and row_of(p).get["team"] == 200]
+PAGES = [
+    p for key, p in PATTERNS.items() if key.startswith("partners:") and row_of(p) and row_of(p).get["team"] == 200
+]
 QUERY_NAMES = sorted(
     {name for filterset in (OrganizationFilter, ContactFilter, CollaborationFilter) for name in filterset.base_filters}
     | {"page", "q", "organization", "next", "sort", "o", "done", "language"}

@@ -64,6 +64,7 @@ def test_the_matrix_names_each_role():
 def test_each_role_gets_what_the_matrix_says(pattern, samples, role_users):
     """Every cell of the pattern's row; GETs and refused POSTs must leave the database as it was."""
     row = row_of(pattern)
+    assert row, f"{pattern.key} has no row in tests/url_matrix.py MATRIX"
     url = samples.url(pattern, row.objects)
     cells = [(role, method) for method in ("get", "post") for role in ROLES]
     # GETs first, then the POSTs that must be refused, then the ones the view handles (and may save).
