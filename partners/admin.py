@@ -186,3 +186,35 @@ class UserPreferenceAdmin(admin.ModelAdmin):
     list_display = ["user", "language"]
     list_select_related = ["user"]
     autocomplete_fields = ["user"]
+
+
+@admin.register(models.Merge)
+class MergeAdmin(admin.ModelAdmin):
+    """Merges are read here; they are made and undone on the duplicates page, which checks what changed since."""
+
+    list_display = ["__str__", "kind", "merged_by", "merged_at", "undone_at"]
+    list_filter = ["kind"]
+    list_select_related = ["merged_by"]
+    readonly_fields = [field.name for field in models.Merge._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(models.CalendarToken)
+class CalendarTokenAdmin(admin.ModelAdmin):
+    """Deleting a token cuts off that person's calendar subscriptions; the secret itself is not shown."""
+
+    list_display = ["user", "created_at"]
+    list_select_related = ["user"]
+    fields = ["user", "created_at"]
+    readonly_fields = ["user", "created_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+from . import admin_imports  # noqa: E402,F401  (registers the import records)

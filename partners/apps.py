@@ -6,3 +6,7 @@ class PartnersConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "partners"
     verbose_name = _("Partnerships")
+
+    def ready(self):
+        # Connects the security log's receivers to the sign-in signals.
+        from . import security  # noqa: F401

@@ -131,3 +131,73 @@ class CollaborationFilter(django_filters.FilterSet):
 
     def filter_q(self, queryset, name, value):
         return queryset.search(value)
+
+
+class IntegerFilter(django_filters.NumberFilter):
+    """A whole-number filter (the stock NumberFilter accepts decimals)."""
+
+    field_class = forms.IntegerField
+
+
+REPORT_COLUMNS = [
+    ("kind", _("Kind")),
+    ("status", _("Status")),
+    ("sectors", _("Sectors")),
+    ("programs", _("Programs")),
+    ("city", _("City")),
+    ("country", _("Country")),
+    ("owner", _("Relationship owner")),
+    ("partner_since", _("Partner since")),
+    ("contacts", _("Contacts")),
+    ("interactions", _("Interactions")),
+    ("active_collaborations", _("Active collaborations")),
+    ("last_interaction", _("Last interaction")),
+]
+DEFAULT_REPORT_COLUMNS = ["kind", "status", "sectors", "owner", "interactions", "last_interaction"]
+
+
+class ReportForm(forms.Form):
+    """Checks that the report's period runs forwards."""
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("The end of the period cannot be before its start."))
+        return cleaned
+
+
+class ReportFilter(OrganizationFilter):
+    """The directory's filters plus the report's period and options, all in one query string.
+
+    The options do not narrow the organizations (except "include synthetic"): the report reads
+    them from ``form.cleaned_data``; they are filters only so one form validates them all.
+    """
+
+    date_from = django_filters.DateFilter(method="keep", label=_("Period from"), widget=DATE)
+    date_to = django_filters.DateFilter(method="keep", label=_("Period to"), widget=DATE)
+    days = IntegerFilter(
+        method="keep",
+        label=_("Days (agreements ending, partners cooling)"),
+        min_value=1,
+        max_value=3650,
+    )
+    columns = django_filters.MultipleChoiceFilter(
+        method="keep",
+        choices=REPORT_COLUMNS,
+        label=_("Columns"),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None checked: kind, status, sectors, owner, interactions and last interaction."),
+    )
+    include_synthetic = django_filters.BooleanFilter(
+        method="filter_include_synthetic", label=_("Include synthetic records"), widget=forms.CheckboxInput
+    )
+
+    class Meta(OrganizationFilter.Meta):
+        form = ReportForm
+
+    def keep(self, queryset, name, value):
+        return queryset
+
+    def filter_include_synthetic(self, queryset, name, value):
+        return queryset if value else queryset.real()

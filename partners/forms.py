@@ -11,6 +11,7 @@ from .models import (
     Organization,
     Participant,
 )
+from .selectors_duplicates import contacts_like, organizations_like
 from .versioning import VersionedFormMixin
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -53,7 +54,34 @@ class InteractionForm(VersionedFormMixin, forms.ModelForm):
         self.fields["follow_up_on"].help_text = _("Optional: when to get back to them.")
 
 
-class OrganizationForm(VersionedFormMixin, forms.ModelForm):
+class DuplicateWarningMixin(forms.Form):
+    """Warns when the record being typed looks like a stored one; a "save anyway" tick lets it through.
+
+    The form comes back with what was typed and ``likely_duplicates`` to link to (see
+    partners/includes/_likely_duplicates.html); subclasses say what "looks like" means.
+    """
+
+    save_anyway = forms.BooleanField(required=False, label=_("Save anyway: this is not the same record"))
+    likely_duplicates = ()
+
+    def find_duplicates(self, data):
+        raise NotImplementedError
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors or cleaned.get("save_anyway"):
+            return cleaned
+        self.likely_duplicates = list(self.find_duplicates(cleaned))
+        if self.likely_duplicates:
+            raise forms.ValidationError(self.duplicate_message, code="likely_duplicate")
+        return cleaned
+
+
+class OrganizationForm(DuplicateWarningMixin, VersionedFormMixin, forms.ModelForm):
+    duplicate_message = _(
+        "This looks like an organization already recorded (below). Open it instead, or tick “Save anyway”."
+    )
+
     class Meta:
         model = Organization
         fields = [
@@ -86,8 +114,13 @@ class OrganizationForm(VersionedFormMixin, forms.ModelForm):
         parents = Organization.objects.active()
         self.fields["parent"].queryset = parents.exclude(pk=self.instance.pk) if self.instance.pk else parents
 
+    def find_duplicates(self, data):
+        return organizations_like(name=data.get("name", ""), website=data.get("website", ""), exclude_pk=self.instance.pk)
 
-class ContactForm(VersionedFormMixin, forms.ModelForm):
+
+class ContactForm(DuplicateWarningMixin, VersionedFormMixin, forms.ModelForm):
+    duplicate_message = _("This looks like a person already recorded (below). Open them instead, or tick “Save anyway”.")
+
     class Meta:
         model = Contact
         fields = ["first_name", "last_name", "title", "organization", "email", "phone", "is_primary", "notes"]
@@ -96,6 +129,15 @@ class ContactForm(VersionedFormMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organization"].queryset = Organization.objects.active()
+
+    def find_duplicates(self, data):
+        return contacts_like(
+            first_name=data.get("first_name", ""),
+            last_name=data.get("last_name", ""),
+            email=data.get("email", ""),
+            organization=data.get("organization"),
+            exclude_pk=self.instance.pk,
+        )
 
 
 class CollaborationForm(VersionedFormMixin, forms.ModelForm):

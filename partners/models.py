@@ -216,6 +216,13 @@ class Organization(Tracked, Versioned, Archivable):
     short_name = models.CharField(
         _("short name"), max_length=50, blank=True, help_text=_("Acronym or usual short name, e.g. IREQ.")
     )
+    external_id = models.CharField(
+        _("external ID"),
+        max_length=100,
+        blank=True,
+        db_index=True,
+        help_text=_("The record's identifier in the system it was imported from; a later import updates it."),
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     sectors = models.ManyToManyField(Sector, blank=True, related_name="organizations", verbose_name=_("sectors"))
     city = models.CharField(_("city"), max_length=100, blank=True)
@@ -330,6 +337,13 @@ class Contact(Tracked, Versioned, Archivable):
         _("primary contact"), default=False, help_text=_("The first person to reach at this organization.")
     )
     notes = models.TextField(_("notes"), blank=True)
+    external_id = models.CharField(
+        _("external ID"),
+        max_length=100,
+        blank=True,
+        db_index=True,
+        help_text=_("The record's identifier in the system it was imported from; a later import updates it."),
+    )
     anonymized_at = models.DateTimeField(
         _("anonymized at"),
         null=True,
@@ -631,6 +645,13 @@ class Interaction(Tracked, Versioned):
     )
     follow_up_on = models.DateField(_("follow up on"), null=True, blank=True)
     follow_up_done = models.BooleanField(_("follow-up done"), default=False)
+    external_id = models.CharField(
+        _("external ID"),
+        max_length=100,
+        blank=True,
+        db_index=True,
+        help_text=_("The record's identifier in the system it was imported from; a later import updates it."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -818,3 +839,9 @@ class UserPreference(models.Model):
 
     def __str__(self):
         return str(self.user)
+
+
+# Kept in their own module (this one is long); imported here so Django registers them with the app.
+from .models_merges import CalendarToken, Merge  # noqa: E402,F401
+# Import bookkeeping lives in its own module; imported here so Django registers its models.
+from .models_imports import ImportBatch, ImportedRecord  # noqa: E402,F401

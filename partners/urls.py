@@ -1,6 +1,7 @@
 from django.urls import path
 
 from .views import collaborations, contacts, fairs, home, interactions, organizations, preferences, search
+from .views import calendars, duplicates, imports, reports, vcards
 
 app_name = "partners"
 
@@ -27,4 +28,22 @@ urlpatterns = [
     path("fairs/<int:pk>/", fairs.FairDetailView.as_view(), name="fair-detail"),
     path("fairs/<int:fair_pk>/participations/new/", fairs.ParticipationCreateView.as_view(), name="participation-create"),
     path("participations/<int:pk>/edit/", fairs.ParticipationUpdateView.as_view(), name="participation-update"),
+    path("contacts/vcard/", vcards.ContactListVCardView.as_view(), name="contact-list-vcard"),
+    path("contacts/<int:pk>/vcard/", vcards.ContactVCardView.as_view(), name="contact-vcard"),
+    path("duplicates/", duplicates.DuplicateListView.as_view(), name="duplicate-list"),
+    path("duplicates/<str:kind>/<int:first>/<int:second>/merge/", duplicates.MergeView.as_view(), name="merge"),
+    path("merges/<int:pk>/undo/", duplicates.MergeUndoView.as_view(), name="merge-undo"),
+    path("calendar/", calendars.CalendarView.as_view(), name="calendar"),
+    path("calendar/<str:token>/<str:feed>.ics", calendars.calendar_feed, name="calendar-feed"),
+    path("imports/", imports.ImportListView.as_view(), name="import-list"),
+    path("imports/new/", imports.ImportUploadView.as_view(), name="import-upload"),
+    path("imports/<int:pk>/", imports.ImportDetailView.as_view(), name="import-detail"),
+    path("imports/<int:pk>/mapping/", imports.ImportMappingView.as_view(), name="import-mapping"),
+    path("imports/<int:pk>/preview/", imports.ImportPreviewView.as_view(), name="import-preview"),
+    path("imports/<int:pk>/errors.csv", imports.ImportErrorReportView.as_view(), name="import-errors"),
+    path("imports/<int:pk>/confirm/", imports.ImportConfirmView.as_view(), name="import-confirm"),
+    path("imports/<int:pk>/undo/", imports.ImportUndoView.as_view(), name="import-undo"),
+    path("reports/", reports.ReportView.as_view(), name="report"),
+    path("reports/<slug:table>.<str:extension>", reports.ReportExportView.as_view(), name="report-export"),
+    path("partners/<int:pk>/report-card/", reports.ReportCardView.as_view(), name="report-card"),
 ]

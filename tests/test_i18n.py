@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from partners.models import Organization
-from tests.factories import InteractionFactory
+from tests.factories import FairParticipationFactory, InteractionFactory
 
 BASE = Path(settings.BASE_DIR)
 CATALOGUE = BASE / "locale" / "fr" / "LC_MESSAGES" / "django.po"
@@ -111,6 +111,14 @@ def test_french_pages_show_french_dates_and_official_names(french_client):
     assert "23 novembre 2026" in page
     assert "<h1>Statistique Canada" in page
     assert "Consigner une interaction" in page
+
+
+@pytest.mark.django_db
+def test_counts_are_grouped_the_way_each_language_writes_them(french_client):
+    FairParticipationFactory(internships_offered=1234)
+    assert "<td class=\"num\">1\xa0234</td>" in french_client.get(reverse("partners:fair-list")).content.decode()
+    french_client.post(reverse("partners:language"), {"language": "en"})
+    assert "<td class=\"num\">1,234</td>" in french_client.get(reverse("partners:fair-list")).content.decode()
 
 
 def test_compiled_catalogue_is_built_not_committed():

@@ -1,4 +1,6 @@
 """Contacts, collaborations, fairs and global search pages."""
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -158,6 +160,20 @@ def test_detail_pages_render_and_unknown_ids_are_404(client, readonly_user, url_
     record = factory()
     assert client.get(reverse(f"partners:{url_name}", args=[record.pk])).status_code == 200
     assert client.get(reverse(f"partners:{url_name}", args=[987654])).status_code == 404
+
+
+@pytest.mark.parametrize("url_name,factory,name", [
+    ("organization-detail", OrganizationFactory, lambda record: record.name),
+    ("contact-detail", ContactFactory, lambda record: record.full_name),
+    ("collaboration-detail", CollaborationFactory, lambda record: record.title),
+])
+def test_record_pages_are_titled_by_the_record_and_show_history_once(client, readonly_user, url_name, factory, name):
+    client.force_login(readonly_user)
+    record = factory()
+    html = client.get(reverse(f"partners:{url_name}", args=[record.pk])).content.decode()
+    title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+    assert title == f"{name(record)} · Partner CRM"
+    assert html.count('id="history-title"') == 1
 
 
 def test_fair_detail_query_count_is_constant(client, readonly_user, django_assert_max_num_queries):
