@@ -26,7 +26,9 @@ class CalendarView(TemplateView):
     template_name = "partners/calendar.html"
 
     def get_context_data(self, **kwargs):
-        token = calendars.calendar_token_get(user=self.request.user)
+        # Read only: a GET writes nothing, so the first addresses are made by the page's button (a POST).
+        token = CalendarToken.objects.filter(user=self.request.user).first()
+        permitted = [feed for feed, permission in calendars.FEEDS.items() if self.request.user.has_perm(permission)]
         feeds = [
             {
                 "title": FEED_TITLES[feed],
@@ -34,14 +36,18 @@ class CalendarView(TemplateView):
                     reverse("partners:calendar-feed", kwargs={"token": token.token, "feed": feed})
                 ),
             }
-            for feed, permission in calendars.FEEDS.items()
-            if self.request.user.has_perm(permission)
+            for feed in permitted
+            if token is not None
         ]
-        return super().get_context_data(feeds=feeds, **kwargs)
+        return super().get_context_data(feeds=feeds, has_token=token is not None, can_subscribe=bool(permitted), **kwargs)
 
     def post(self, request):
+        had_token = CalendarToken.objects.filter(user=request.user).exists()
         calendars.calendar_token_reset(user=request.user)
-        messages.success(request, _("New calendar addresses made; the old ones no longer work."))
+        if had_token:
+            messages.success(request, _("New calendar addresses made; the old ones no longer work."))
+        else:
+            messages.success(request, _("Your calendar addresses are ready."))
         return redirect("partners:calendar")
 
 
