@@ -33,3 +33,27 @@ def test_admin_filters_without_nul_still_work(client, admin_user):
 def test_staff_pages_keep_their_own_validation_of_nul(client, readonly_user):
     client.force_login(readonly_user)
     assert client.get(reverse("partners:search"), {"q": "a\x00"}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"occurred_on__year": "99999999999999999999"},  # OverflowError in the admin's date hierarchy
+        {"occurred_on__year": "9999"},  # no year after it to bound the list
+        {"occurred_on__year": "2026", "occurred_on__month": "2", "occurred_on__day": "30"},
+        {"occurred_on__year": "²"},
+        {"occurred_on__month": "99999999999999999999"},
+    ],
+)
+def test_admin_refuses_a_date_drill_down_that_names_no_date_with_400(client, admin_user, query):
+    """Regression: the first of these was a 500 on the interactions list (found by the admin-list fuzz test)."""
+    client.force_login(admin_user)
+    response = client.get(reverse("admin:partners_interaction_changelist"), query)
+    assert response.status_code == 400
+    assert "date that does not exist" in response.content.decode()
+
+
+def test_admin_date_drill_down_to_a_real_day_still_works(client, admin_user):
+    client.force_login(admin_user)
+    query = {"occurred_on__year": "2026", "occurred_on__month": "2", "occurred_on__day": "28"}
+    assert client.get(reverse("admin:partners_interaction_changelist"), query).status_code == 200
