@@ -94,8 +94,9 @@ def xlsx_response(table, today):
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=str(table.name)[:31])
     for row in _rows(table, translation.get_language()):
-        # Control characters are not allowed in the XML of a sheet; tab and carriage return are kept.
-        sheet.append([ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value for value in row])
+        # Control characters are not allowed in the XML of a sheet; tab and carriage return are kept. Removing
+        # them can bare a formula ("\x01=cmd" becomes "=cmd"), so the cell is neutralized again after.
+        sheet.append([neutralize(ILLEGAL_CHARACTERS_RE.sub("", value)) if isinstance(value, str) else value for value in row])
     output = tempfile.TemporaryFile()  # removed by the OS once FileResponse closes it
     workbook.save(output)
     output.seek(0)
