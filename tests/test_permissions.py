@@ -28,8 +28,8 @@ def role_users(admin_user, team_user, readonly_user):
 
 
 @pytest.fixture
-def samples(team_user):
-    return Samples(team_user=team_user)
+def samples(team_user, admin_user):
+    return Samples(team_user=team_user, admin_user=admin_user)
 
 
 def request_as(user, method, url, data=None):

@@ -14,6 +14,8 @@ ACCEPTED (the view handled the POST: 302 after saving or 200 showing the form ag
 import itertools
 from dataclasses import dataclass, field
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
 ROLES = ("anonymous", "read-only", "team", "admin")
 
 LOGIN = "login"
@@ -37,6 +39,10 @@ EDITORS = roles(LOGIN, 403, 200, 200)
 EDITORS_POST = roles(LOGIN, 403, ACCEPTED, ACCEPTED)
 NO_POST = roles(LOGIN, 405, 405, 405)
 NO_POST_FOR_EDITORS = roles(LOGIN, 403, 405, 405)  # the permission is checked before the method
+# Imports and merges need a permission of their own, which only superusers hold unless an admin grants it.
+GRANTED = roles(LOGIN, 403, 403, 200)
+GRANTED_POST = roles(LOGIN, 403, 403, REDIRECT)
+GRANTED_NO_POST = roles(LOGIN, 403, 403, 405)
 # The admin lets in active staff only; signed-in non-staff go to its login page. The site's own pages
 # (index, app list...) send anonymous visitors there too; a model's pages lose Django's "login not
 # required" mark when ModelAdmin wraps them, so LoginRequiredMiddleware sends them to the site's login.
@@ -46,6 +52,7 @@ SITE_ADMIN_NO_POST = roles(ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 405)
 MODEL_ADMIN = roles(LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 200)
 MODEL_ADMIN_POST = roles(LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ACCEPTED)
 MODEL_ADMIN_REDIRECT = roles(LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, REDIRECT)
+MODEL_ADMIN_REFUSED = roles(LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 403)
 
 
 @dataclass(frozen=True)
@@ -103,6 +110,37 @@ MATRIX = {
     "partners:participation-update": Row(
         get=EDITORS, post=EDITORS_POST, objects={"pk": "fairparticipation"}, data="participation_edit"
     ),
+    "partners:contact-vcard": Row(get=READERS, post=NO_POST, objects={"pk": "contact"}),
+    "partners:contact-list-vcard": Row(get=READERS, post=NO_POST),
+    # --- reports: every reader may see and export them; the filters are a GET ----------------------
+    "partners:report": Row(get=READERS, post=NO_POST),
+    "partners:report-export": Row(
+        get=READERS, post=NO_POST, objects={"table": lambda s: "partners", "extension": lambda s: "xlsx"}
+    ),
+    "partners:report-card": Row(get=READERS, post=NO_POST, objects={"pk": "organization"}),
+    # --- duplicates: everyone sees them; merging and undoing need partners.merge_records ---------------
+    "partners:duplicate-list": Row(get=READERS, post=NO_POST),
+    "partners:merge": Row(
+        get=GRANTED, post=GRANTED_POST, data="merge",
+        objects={"kind": lambda s: "organization", "first": "twin", "second": "other_twin"},
+    ),
+    "partners:merge-undo": Row(get=GRANTED_NO_POST, post=GRANTED_POST, objects={"pk": "merge"}),
+    # --- calendar: each person resets their own addresses; feeds are read by secret address, no login ---
+    "partners:calendar": Row(get=READERS, post=roles(LOGIN, REDIRECT, REDIRECT, REDIRECT)),
+    "partners:calendar-feed": Row(
+        get=each(200), post=each(405), objects={"token": lambda s: s.calendartoken.token, "feed": lambda s: "follow-ups"}
+    ),
+    # --- imports: partners.import_records; drafts are their uploader's own (the admin's here) ------------
+    "partners:import-list": Row(get=GRANTED, post=GRANTED_NO_POST),
+    "partners:import-upload": Row(get=GRANTED, post=GRANTED_POST, data="import_upload"),
+    "partners:import-detail": Row(get=GRANTED, post=GRANTED_NO_POST, objects={"pk": "importbatch"}),
+    "partners:import-undo": Row(get=GRANTED_NO_POST, post=GRANTED_POST, objects={"pk": "importbatch"}),
+    "partners:import-mapping": Row(get=GRANTED, post=GRANTED_POST, objects={"pk": "import_draft"}, data="import_mapping"),
+    "partners:import-preview": Row(get=GRANTED, post=GRANTED_NO_POST, objects={"pk": "import_draft"}),
+    "partners:import-errors": Row(get=GRANTED, post=GRANTED_NO_POST, objects={"pk": "import_draft"}),
+    "partners:import-confirm": Row(get=GRANTED_NO_POST, post=GRANTED_POST, objects={"pk": "import_draft"}),
+    # --- operations ---------------------------------------------------------------------------------------
+    "healthz": Row(get=each(200), post=each(405)),
     # --- admin --------------------------------------------------------------------------------------
     "admin:login": Row(get=roles(200, 200, 200, REDIRECT), post=each(200), data="bad_login"),
     # Signing out of the admin: non-staff are sent to its index (then its login); staff are signed out.
@@ -132,6 +170,16 @@ MATRIX = {
     "admin:auth_user_password_change": Row(get=MODEL_ADMIN, post=MODEL_ADMIN_POST),
     "admin:partners_contact_privacy_export": Row(get=MODEL_ADMIN, post=MODEL_ADMIN_POST),
     "admin:partners_contact_anonymize": Row(get=MODEL_ADMIN, post=MODEL_ADMIN_REDIRECT),
+    # Records of what happened (sign-in attempts, imports, merges) and calendar secrets are never typed in
+    # by hand: no add page, even for an admin; imports and merges cannot be edited either (undo is on their page).
+    "admin:axes_*_add": Row(get=MODEL_ADMIN_REFUSED, post=MODEL_ADMIN_REFUSED),
+    "admin:partners_calendartoken_add": Row(get=MODEL_ADMIN_REFUSED, post=MODEL_ADMIN_REFUSED),
+    "admin:partners_merge_add": Row(get=MODEL_ADMIN_REFUSED, post=MODEL_ADMIN_REFUSED),
+    "admin:partners_importbatch_add": Row(get=MODEL_ADMIN_REFUSED, post=MODEL_ADMIN_REFUSED),
+    "admin:partners_importedrecord_add": Row(get=MODEL_ADMIN_REFUSED, post=MODEL_ADMIN_REFUSED),
+    "admin:partners_merge_change": Row(get=MODEL_ADMIN, post=MODEL_ADMIN_REFUSED),
+    "admin:partners_importbatch_change": Row(get=MODEL_ADMIN, post=MODEL_ADMIN_REFUSED),
+    "admin:partners_importedrecord_change": Row(get=MODEL_ADMIN, post=MODEL_ADMIN_REFUSED),
     # A record's bare admin address redirects to its change page.
     "admin:<unnamed> admin/*/<path:object_id>/": Row(get=MODEL_ADMIN_REDIRECT, post=MODEL_ADMIN_REDIRECT),
 }
@@ -151,6 +199,10 @@ def _collaboration(samples):
         "organizations": [samples.organization.pk],
         "participants-TOTAL_FORMS": "0", "participants-INITIAL_FORMS": "0",
     }
+
+
+def _upload(samples):
+    return {"kind": "organizations", "file": SimpleUploadedFile("matrix.csv", b"Company name\nMatrix upload\n")}
 
 
 # POST bodies that a real form would send, built fresh for each request (versions move on as roles save).
@@ -180,4 +232,7 @@ POST_DATA = {
     "participation_edit": lambda s: {"status": "attended", "internships_offered": 2, "full_time_offered": 1,
                                      "interns_hired": 1, "converted_full_time": 0,
                                      "version": _version(s.fairparticipation)},
+    "merge": lambda s: {"keep": s.twin.pk},
+    "import_upload": _upload,
+    "import_mapping": lambda s: {"column_0": "name", "column_1": "city"},
 }

@@ -13,10 +13,18 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
+from django.db.models import BinaryField
 from django.shortcuts import resolve_url
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
 from partners import models
+from partners.importing.mapping import suggest_mapping
+from partners.importing.readers import read_table
+from partners.models_merges import CalendarToken
+from partners.services_imports import import_draft_create, import_run
+from partners.services_merges import organization_merge
 from tests import factories
 from tests.url_matrix import ACCEPTED, ADMIN_LOGIN, LOGIN, MATRIX, REDIRECT
 
@@ -110,10 +118,28 @@ def matches(expected, actual):
     return expected == actual
 
 
+# A file the import pages accept: one new organization, headings the mapping recognizes.
+IMPORT_FILE = "Company name,City\nSample imported partner,Laval\n".encode()
+
+
+def import_draft(user, content=IMPORT_FILE, file_name="sample-import.csv"):
+    """``user``'s upload as the upload page leaves it: the file kept, the mapping suggested."""
+    mapping = suggest_mapping("organizations", read_table(content, file_name).headings)
+    return import_draft_create(user=user, file_name=file_name, kind="organizations", content=content, mapping=mapping)
+
+
+def _sign_in_record(model, **fields):
+    """A row of django-axes' sign-in records, as a failed or a successful sign-in leaves it."""
+    return model.objects.create(
+        username="sample-account", ip_address="127.0.0.1", user_agent="Sample browser", http_accept="text/html",
+        path_info="/accounts/login/", **fields,
+    )
+
+
 class Samples:
     """One real object of each kind, so every URL with an id points at something that exists."""
 
-    def __init__(self, *, team_user):
+    def __init__(self, *, team_user, admin_user):
         home = factories.OrganizationFactory(name="Sample home institute", kind=models.Organization.Kind.HOME)
         self.sector = factories.SectorFactory(name="Sample sector")
         self.program = factories.ProgramFactory(name="Sample program")
@@ -145,6 +171,23 @@ class Samples:
             organization=self.organization, metric=models.Figure.Metric.RESEARCHERS, value=1, source=self.sourcedocument
         )
         self.userpreference = models.UserPreference.objects.create(user=team_user, language="en")
+        # Duplicates: a pair to merge, and a merge already done (through the services, as the pages do them).
+        self.twin = factories.OrganizationFactory(name="Sample twin")
+        self.other_twin = factories.OrganizationFactory(name="Sample twin Inc.")
+        self.merge = organization_merge(
+            keep=factories.OrganizationFactory(name="Sample merged"),
+            remove=factories.OrganizationFactory(name="Sample merged Inc."),
+            user=admin_user,
+        )
+        self.calendartoken = CalendarToken.objects.create(user=team_user)
+        # Imports are the admin's by default: one done (with the record it created), one still a draft.
+        self.importbatch = import_run(batch=import_draft(admin_user))
+        self.importedrecord = self.importbatch.records.get()
+        self.import_draft = import_draft(admin_user)
+        self.accessattempt = _sign_in_record(AccessAttempt, get_data="", post_data="username=sample-account",
+                                             failures_since_start=1)
+        self.accesslog = _sign_in_record(AccessLog)
+        self.accessfailurelog = _sign_in_record(AccessFailureLog)
         self.user = team_user
         self.group = Group.objects.get(name="Read-only")
 
@@ -204,13 +247,22 @@ def database_checksum():
     whether through save() or a bare UPDATE. One query, so tests can afford it around each request.
     """
     quote = connection.ops.quote_name
+    # Bytes (an uploaded file) are not text in any encoding: compare them as hexadecimal.
+    as_hex = "encode({}, 'hex')" if connection.vendor == "postgresql" else "hex({})"
+
+    def as_text(field):
+        column = quote(field.column)
+        if isinstance(field, BinaryField):
+            return as_hex.format(column)
+        return f"CAST({column} AS TEXT)"
+
     labels, parts = [], []
     for model in apps.get_models(include_auto_created=True):
         label = model._meta.label
         if label == "sessions.Session":  # signing in writes a session; that is not the app's data
             continue
         columns = [
-            f"COALESCE(CAST({quote(f.column)} AS TEXT), '~')"
+            f"COALESCE({as_text(f)}, '~')"
             for f in model._meta.concrete_fields
             if (label, f.name) not in UNCHECKED_COLUMNS
         ]
