@@ -2,8 +2,9 @@
 import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
+from django.urls import reverse
 
-from tests.url_matrix import MATRIX, POST_DATA, ROLES
+from tests.url_matrix import MATRIX, POST_DATA, ROLES, each
 from tests.url_walk import (
     WRITES_ALLOWED,
     Pattern,
@@ -114,3 +115,12 @@ def test_a_pattern_without_a_sample_for_its_parameter_says_what_to_add(samples):
     with pytest.raises(LookupError, match=r"partners:report-detail: no sample value for \['slug'\]"):
         samples.kwargs(pattern)
     assert samples.kwargs(pattern, {"slug": lambda s: "yearly"}) == ([], {"slug": "yearly"})
+
+
+@pytest.mark.parametrize("token, feed", [("not-a-token", "follow-ups"), (None, "no-such-feed")])
+def test_a_calendar_feed_with_an_unknown_token_or_feed_is_404_to_everyone(samples, role_users, token, feed):
+    """The matrix row reads a feed by its valid secret; a guessed secret or feed name shows nothing."""
+    url = reverse("partners:calendar-feed", kwargs={"token": token or samples.calendartoken.token, "feed": feed})
+    before = database_checksum()
+    assert {role: outcome_of(request_as(user, "get", url)) for role, user in role_users.items()} == each(404)
+    assert not changed_tables(before, database_checksum())

@@ -183,7 +183,7 @@ class Samples:
         # Imports are the admin's by default: one done (with the record it created), one still a draft.
         self.importbatch = import_run(batch=import_draft(admin_user))
         self.importedrecord = self.importbatch.records.get()
-        self.import_draft = import_draft(admin_user)
+        self.import_draft = import_draft(admin_user, "Company name,City\nDraft Robotics,Sherbrooke\n".encode())
         self.accessattempt = _sign_in_record(AccessAttempt, get_data="", post_data="username=sample-account",
                                              failures_since_start=1)
         self.accesslog = _sign_in_record(AccessLog)
