@@ -14,7 +14,7 @@ $(VENV)/.installed: requirements.txt
 
 $(VENV)/.installed-test: $(VENV)/.installed requirements-test.txt
 	$(PY) -m pip install $(PIP_FLAGS) -r requirements-test.txt 2>&1 | grep -v "is ignored" || true
-	$(PY) -c "import pytest, pytest_django, factory, playwright, python_calamine"
+	$(PY) -c "import pytest, pytest_django, factory, playwright, python_calamine, hypothesis"
 	touch $@
 
 install: $(VENV)/.installed

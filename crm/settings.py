@@ -64,6 +64,10 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # PostgreSQL refuses NUL in text; the admin would pass it from the query string into lookups.
+    "partners.middleware.AdminNullCharacterMiddleware",
+    # The admin's date drill-down turns ?…__year= into a datetime without catching every bad year (a 500).
+    "partners.middleware.AdminDateHierarchyMiddleware",
     # The browser runs no inline script or style: every script and stylesheet is a static file.
     "csp.middleware.CSPMiddleware",
     # Last, so it turns a locked-out login into the lockout page whatever the view answered.

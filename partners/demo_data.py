@@ -5,7 +5,6 @@ Every generated row carries ``is_synthetic=True``. Rows are written with raw mul
 interactions take hours, and generated rows have no history worth keeping.
 """
 import datetime
-import io
 import itertools
 import random
 from dataclasses import dataclass

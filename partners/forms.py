@@ -17,6 +17,21 @@ from .versioning import VersionedFormMixin
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+class RecordsField(forms.ModelMultipleChoiceField):
+    """Choose several records by id; an id no database column can hold is an invalid choice, not a crash."""
+
+    def _check_values(self, value):
+        # Django looks such ids up with `pk__in`, which SQLite answers with OverflowError (a 500).
+        for pk in value:
+            digits = pk.strip().lstrip("-") if isinstance(pk, str) else ""
+            # isascii(): "²" passes isdigit() but not int().
+            if digits.isascii() and digits.isdigit() and not -(2**63) <= int(pk) < 2**63:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": pk}
+                )
+        return super()._check_values(value)
+
+
 class InteractionForm(VersionedFormMixin, forms.ModelForm):
     """Log or edit a touch with one organization; contacts are limited to its people."""
 
@@ -29,6 +44,7 @@ class InteractionForm(VersionedFormMixin, forms.ModelForm):
             "notes": forms.Textarea(attrs={"rows": 3}),
             "contacts": forms.CheckboxSelectMultiple,
         }
+        field_classes = {"contacts": RecordsField}
 
     def __init__(self, *args, organization, **kwargs):
         super().__init__(*args, **kwargs)
@@ -90,6 +106,7 @@ class OrganizationForm(DuplicateWarningMixin, VersionedFormMixin, forms.ModelFor
             "programs": forms.CheckboxSelectMultiple,
             "description": forms.Textarea(attrs={"rows": 4}),
         }
+        field_classes = {"sectors": RecordsField, "programs": RecordsField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -124,7 +141,7 @@ class ContactForm(DuplicateWarningMixin, VersionedFormMixin, forms.ModelForm):
 
 
 class CollaborationForm(VersionedFormMixin, forms.ModelForm):
-    organizations = forms.ModelMultipleChoiceField(
+    organizations = RecordsField(
         queryset=Organization.objects.active(),
         label=_("Partner organizations"),
         widget=forms.SelectMultiple(attrs={"size": 8}),
@@ -153,7 +170,10 @@ class CollaborationForm(VersionedFormMixin, forms.ModelForm):
             "outcomes": forms.Textarea(attrs={"rows": 3}),
             "research_areas": forms.CheckboxSelectMultiple,
         }
+        field_classes = {"research_areas": RecordsField}
 
+
+MAX_PARTICIPANTS = 200
 
 ParticipantFormSet = forms.inlineformset_factory(
     Collaboration,
@@ -161,6 +181,10 @@ ParticipantFormSet = forms.inlineformset_factory(
     fields=["contact", "role"],
     extra=2,
     can_delete=True,
+    # A tampered form count would otherwise build (and render) up to 2,000 rows of every candidate person.
+    max_num=MAX_PARTICIPANTS,
+    absolute_max=MAX_PARTICIPANTS,
+    validate_max=True,
 )
 
 
@@ -191,3 +215,9 @@ class FairParticipationForm(VersionedFormMixin, forms.ModelForm):
         if taken.exclude(pk=self.instance.pk).exists():
             raise forms.ValidationError(_("This organization is already registered for this fair."))
         return organization
+
+
+class SearchForm(forms.Form):
+    """The global search box; its validation refuses the NUL bytes PostgreSQL cannot compare."""
+
+    q = forms.CharField(required=False)

@@ -156,7 +156,6 @@ class Planner:
 
     def _assign(self, row, values, skip=()):
         """Put the file's text on the instance; a blank cell leaves an existing record's value as it is."""
-        instance = row.instance
         for name, text in values.items():
             if name in skip or name in ("organization", "sectors"):
                 continue

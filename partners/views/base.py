@@ -37,8 +37,19 @@ class FilteredListMixin:
 
 
 def safe_next(request, fallback):
-    """The `next` parameter when it points inside this site, else ``fallback``."""
+    """The `next` parameter when it is a path on this site, else ``fallback``."""
     target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+    # Only a path from the root: redirect() would take a bare word ("home") for a URL name and fail.
+    if (
+        target
+        and target.startswith("/")
+        and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure())
+    ):
         return target
     return fallback
+
+
+def record_ids(values):
+    """The values that can be database ids; the rest of what a person or a tampered URL sent is dropped."""
+    # str.isdigit() also accepts "²", which int() refuses; ids beyond a bigint cannot exist.
+    return [int(value) for value in values if value.isascii() and value.isdigit() and int(value) < 2**63]

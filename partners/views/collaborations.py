@@ -11,7 +11,7 @@ from ..forms import CollaborationForm, ParticipantFormSet
 from ..models import Collaboration, Contact, Organization, Participant
 from ..selectors import history_for
 from ..versioning import VersionConflictMixin
-from .base import FilteredListMixin, RoleRequiredMixin
+from .base import FilteredListMixin, RoleRequiredMixin, record_ids
 
 
 class CollaborationListView(RoleRequiredMixin, FilteredListMixin, ListView):
@@ -50,13 +50,12 @@ class CollaborationCreateView(RoleRequiredMixin, CreateView):
     template_name = "partners/collaboration_form.html"
 
     def get_initial(self):
-        organization = self.request.GET.get("organization")
-        return {**super().get_initial(), "organizations": [organization] if organization else []}
+        return {**super().get_initial(), "organizations": record_ids(self.request.GET.getlist("organization"))}
 
     def participant_candidates(self):
         """People of the chosen partner organizations or of the institute itself."""
         if self.request.method == "POST":
-            organizations = [pk for pk in self.request.POST.getlist("organizations") if pk.isdigit()]
+            organizations = record_ids(self.request.POST.getlist("organizations"))
         elif self.object:
             organizations = [o.pk for o in self.object.organizations.all()]
         else:

@@ -74,6 +74,16 @@ def test_xlsx_writes_text_cells_that_show_as_typed_and_never_run(client, team_us
     assert (row[1].data_type, row[3].data_type) == ("s", "s")  # text, not "f" (a formula)
 
 
+def test_xlsx_cell_stays_text_when_removing_control_characters_bares_a_formula(client, team_user):
+    """Regression: "\x01=cmd" passed the check, lost its \x01 on the way into the sheet and became a formula."""
+    OrganizationFactory(name='\x01=HYPERLINK("http://evil.example","x")', status="partner")
+    client.force_login(team_user)
+    response = client.get(reverse("partners:report-export", args=["partners", "xlsx"]))
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    name = sheet.cell(row=2, column=1)
+    assert name.data_type == "s" and name.value == "=HYPERLINK(\"http://evil.example\",\"x\")"
+
+
 def test_xlsx_export_opens_with_the_same_rows_as_the_csv(client, team_user):
     owner = UserFactory(first_name="Olga", last_name="Owner")
     OrganizationFactory(name="Sama", relationship_owner=owner)

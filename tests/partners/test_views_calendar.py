@@ -6,6 +6,7 @@ from django.urls import reverse
 from icalendar import Calendar
 
 from partners.calendars import calendar_token_get, calendar_token_reset
+from partners.models_merges import CalendarToken
 from tests.factories import AgreementFactory, InteractionFactory, InternshipFairFactory, OrganizationFactory
 
 pytestmark = pytest.mark.django_db
@@ -83,6 +84,20 @@ def test_calendar_page_shows_addresses_and_resets_them(client, readonly_user):
     assert calendar_token_get(user=readonly_user).token != old
 
 
+def test_opening_the_calendar_page_writes_nothing_its_button_makes_the_first_addresses(client, readonly_user):
+    """Regression: the first visit used to create the token on GET (a write any link or prefetch could trigger)."""
+    client.force_login(readonly_user)
+    page = client.get(reverse("partners:calendar")).content.decode()
+    assert not CalendarToken.objects.exists()
+    assert ".ics" not in page and "Make my calendar addresses" in page
+
+    response = client.post(reverse("partners:calendar"), follow=True)
+
+    token = CalendarToken.objects.get(user=readonly_user).token
+    assert "Your calendar addresses are ready." in response.content.decode()
+    assert response.content.decode().count(f"/calendar/{token}/") == 3
+
+
 def test_calendar_page_needs_a_login(client):
     response = client.get(reverse("partners:calendar"))
     assert response.status_code == 302 and "/login" in response["Location"]
@@ -123,7 +138,7 @@ def test_opening_the_calendar_page_writes_nothing_and_the_button_makes_the_addre
 def test_calendar_page_query_count_is_constant(client, team_user, django_assert_max_num_queries):
     calendar_token_reset(user=team_user)
     client.force_login(team_user)
-    client.get(reverse("partners:calendar"))
+    calendar_token_get(user=team_user)
     # Prevents a query per feed (permission checks are cached on the user, the token read once).
     with django_assert_max_num_queries(8):
         page = client.get(reverse("partners:calendar")).content.decode()

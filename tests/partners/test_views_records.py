@@ -217,3 +217,29 @@ def test_editing_a_contact_changes_it_rather_than_adding_one(client, team_user):
                 {"first_name": "Anil", "last_name": "Arora", "title": "Chief Statistician",
                  "organization": contact.organization_id, "version": contact.version})
     assert Contact.objects.get().title == "Chief Statistician"
+
+
+@pytest.mark.parametrize("organization", ["abc", "²", "99999999999999999999"])
+def test_collaboration_form_ignores_an_organization_that_is_not_an_id(client, team_user, organization):
+    """A tampered ?organization= answered 500 (found by the fuzz tests); now the form opens with none chosen."""
+    client.force_login(team_user)
+    response = client.get(reverse("partners:collaboration-create"), {"organization": organization})
+    assert response.status_code == 200 and response.context["form"]["organizations"].value() == []
+
+
+def test_collaboration_form_preselects_the_partner_it_was_opened_from(client, team_user):
+    partner = OrganizationFactory()
+    client.force_login(team_user)
+    response = client.get(reverse("partners:collaboration-create"), {"organization": partner.pk})
+    assert response.context["form"]["organizations"].value() == [partner.pk]
+
+
+def test_search_with_a_nul_byte_shows_an_error_and_keeps_the_text(client, readonly_user):
+    """PostgreSQL refuses NUL in a comparison: the search answered 500 there (found by the fuzz tests)."""
+    OrganizationFactory(name="Sama")
+    client.force_login(readonly_user)
+    response = client.get(reverse("partners:search"), {"q": "Sa\x00ma"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Null characters are not allowed." in page and 'value="Sa\x00ma"' in page
+    assert "organizations" not in response.context

@@ -278,7 +278,8 @@ def test_french_report_and_report_card_carry_no_english_interface_text(client, s
 
 @pytest.mark.parametrize("sort", ["name", "-interactions", "last_interaction", "-partner_since"])
 def test_report_sorts_like_the_directory(client, team_user, sort):
-    busy, quiet = OrganizationFactory(name="Busy"), OrganizationFactory(name="Quiet")
+    busy = OrganizationFactory(name="Busy")
+    OrganizationFactory(name="Quiet")
     InteractionFactory.create_batch(2, organization=busy)
     client.force_login(team_user)
     response = client.get(reverse("partners:report"), {"sort": sort})
