@@ -265,19 +265,25 @@ class Planner:
         if row.errors:
             return
         self._start(row, existing, Contact)
-        if organization is not None and organization.pk != row.instance.organization_id:
-            if row.action == "update":
-                row.before["organization_id"] = row.instance.organization_id
-            row.instance.organization = organization
-            row.changed.append("organization")
-        elif organization is None and row.action == "create":
-            row.error(self.column("organization"), _("Name the contact's organization."))
+        if not self._set_organization(row, organization, _("Name the contact's organization.")):
             return
         self._assign(row, values)
         if row.action == "create":
             same = self.contact_by_name.get((organization.pk, normalize_name(row.label)))
             if same is not None:
                 row.warnings.append((_("%(name)s at %(organization)s already exists with another email.") % {"name": same.full_name, "organization": organization.name}, reverse("partners:contact-detail", args=[same.pk])))
+
+    def _set_organization(self, row, organization, missing):
+        """Point the row's record at ``organization``; False (with ``missing`` as the error) when a new one has none."""
+        if organization is not None and organization.pk != row.instance.organization_id:
+            if row.action == "update":
+                row.before["organization_id"] = row.instance.organization_id
+            row.instance.organization = organization
+            row.changed.append("organization")
+        elif organization is None and row.action == "create":
+            row.error(self.column("organization"), missing)
+            return False
+        return True
 
     def _plan_interactions(self, row, values):
         external_id = values.get("external_id", "")
@@ -291,13 +297,7 @@ class Planner:
         if not self._once(row, keys, lambda: _("interaction")):
             return
         self._start(row, existing, lambda: Interaction(author=self.user))
-        if organization is not None and organization.pk != row.instance.organization_id:
-            if row.action == "update":
-                row.before["organization_id"] = row.instance.organization_id
-            row.instance.organization = organization
-            row.changed.append("organization")
-        elif organization is None and row.action == "create":
-            row.error(self.column("organization"), _("Name the interaction's organization."))
+        if not self._set_organization(row, organization, _("Name the interaction's organization.")):
             return
         self._assign(row, values)
 
