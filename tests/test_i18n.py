@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from partners.models import Organization
 from tests.factories import FairParticipationFactory, InteractionFactory
+from tests.url_walk import IMPORT_FILE, Samples, row_of, url_patterns
 
 BASE = Path(settings.BASE_DIR)
 CATALOGUE = BASE / "locale" / "fr" / "LC_MESSAGES" / "django.po"
@@ -101,6 +102,33 @@ def test_french_pages_carry_no_english_interface_text(french_client):
         parser.feed(response.content.decode())
         left = [node for node in parser.nodes if node in english]
         assert left == [], f"English left on {url}: {left}"
+
+
+@pytest.mark.django_db
+def test_every_staff_page_an_admin_opens_in_french_has_no_english_interface_text(client, team_user, admin_user):
+    """Walks every URL pattern of the app (not only the pages listed above), so a new page is checked too."""
+    catalogue = polib.pofile(str(CATALOGUE))
+    english = {e.msgid for e in catalogue if e.msgstr and e.msgstr != e.msgid and not PLACEHOLDER.search(e.msgid)}
+    # The sample import file's own headings are data, shown as the file has them.
+    english -= set(IMPORT_FILE.decode().splitlines()[0].split(","))
+    samples = Samples(team_user=team_user, admin_user=admin_user)
+    client.force_login(admin_user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    checked, left = [], {}
+    for pattern in url_patterns():
+        row = row_of(pattern)
+        if not pattern.key.startswith("partners:") or row is None or row.get["admin"] != 200:
+            continue
+        response = client.get(samples.url(pattern, row.objects))
+        if "text/html" not in response.get("Content-Type", ""):
+            continue
+        parser = TextNodes()
+        parser.feed(response.content.decode())
+        checked.append(pattern.key)
+        if found := [node for node in parser.nodes if node in english]:
+            left[pattern.key] = found
+    assert not left, f"English left on French pages: {left}"
+    assert {"partners:report", "partners:import-list", "partners:duplicate-list", "partners:calendar"} <= set(checked)
 
 
 @pytest.mark.django_db
