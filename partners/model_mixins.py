@@ -58,3 +58,14 @@ class Archivable(models.Model):
     @property
     def is_archived(self):
         return self.archived_at is not None
+
+
+def external_id_field():
+    """The record's key in the system it was imported from (organizations, contacts, interactions)."""
+    return models.CharField(
+        _("external ID"),
+        max_length=100,
+        blank=True,
+        db_index=True,
+        help_text=_("The record's identifier in the system it was imported from; a later import updates it."),
+    )

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from .model_mixins import Archivable, ArchivableQuerySet, Versioned, audit_history
+from .model_mixins import Archivable, ArchivableQuerySet, Versioned, audit_history, external_id_field
 
 
 def normalize_name(value):
@@ -240,13 +240,7 @@ class Organization(Tracked, Versioned, Archivable):
     short_name = models.CharField(
         _("short name"), max_length=50, blank=True, help_text=_("Acronym or usual short name, e.g. IREQ.")
     )
-    external_id = models.CharField(
-        _("external ID"),
-        max_length=100,
-        blank=True,
-        db_index=True,
-        help_text=_("The record's identifier in the system it was imported from; a later import updates it."),
-    )
+    external_id = external_id_field()
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     sectors = models.ManyToManyField(Sector, blank=True, related_name="organizations", verbose_name=_("sectors"))
     city = models.CharField(_("city"), max_length=100, blank=True)
@@ -368,13 +362,7 @@ class Contact(Tracked, Versioned, Archivable):
         _("primary contact"), default=False, help_text=_("The first person to reach at this organization.")
     )
     notes = models.TextField(_("notes"), blank=True)
-    external_id = models.CharField(
-        _("external ID"),
-        max_length=100,
-        blank=True,
-        db_index=True,
-        help_text=_("The record's identifier in the system it was imported from; a later import updates it."),
-    )
+    external_id = external_id_field()
     anonymized_at = models.DateTimeField(
         _("anonymized at"),
         null=True,

@@ -8,7 +8,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .model_mixins import Versioned, audit_history
+from .model_mixins import Versioned, audit_history, external_id_field
 from .models import Contact, Organization, Tracked
 
 
@@ -163,13 +163,7 @@ class Interaction(Tracked, Versioned):
     )
     follow_up_on = models.DateField(_("follow up on"), null=True, blank=True)
     follow_up_done = models.BooleanField(_("follow-up done"), default=False)
-    external_id = models.CharField(
-        _("external ID"),
-        max_length=100,
-        blank=True,
-        db_index=True,
-        help_text=_("The record's identifier in the system it was imported from; a later import updates it."),
-    )
+    external_id = external_id_field()
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
