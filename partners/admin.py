@@ -205,6 +205,10 @@ class MergeAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        # The snapshot is what undo restores from, and the record is the only trace of who merged what.
+        return False
+
 
 @admin.register(models.CalendarToken)
 class CalendarTokenAdmin(admin.ModelAdmin):

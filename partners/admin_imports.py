@@ -8,12 +8,15 @@ from .models_imports import ImportBatch, ImportedRecord
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
-    """An import's record is evidence: nobody edits it by hand."""
+    """An import's record is evidence, and what undo works from: nobody edits or deletes it by hand."""
 
     def has_add_permission(self, request, obj=None):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
 
@@ -24,6 +27,12 @@ class ImportBatchAdmin(ReadOnlyAdmin):
     list_select_related = ["user"]
     exclude = ["content"]
     readonly_fields = ["imported_records"]
+
+    def has_delete_permission(self, request, obj=None):
+        # Only an upload never imported may go (its file may hold personal data); no bulk delete,
+        # which would not look at each batch.
+        return (obj is not None and obj.status == ImportBatch.Status.DRAFT
+                and admin.ModelAdmin.has_delete_permission(self, request, obj))
 
     @admin.display(description=_("imported records"))
     def imported_records(self, obj):

@@ -180,6 +180,10 @@ MATRIX = {
     "admin:partners_merge_change": Row(get=MODEL_ADMIN, post=MODEL_ADMIN_REFUSED),
     "admin:partners_importbatch_change": Row(get=MODEL_ADMIN, post=MODEL_ADMIN_REFUSED),
     "admin:partners_importedrecord_change": Row(get=MODEL_ADMIN, post=MODEL_ADMIN_REFUSED),
+    # Nor deleted: undo restores from them. Only an upload never imported may go (tests/partners/test_admin_imports.py).
+    "admin:partners_merge_delete": Row(get=MODEL_ADMIN_REFUSED, post=MODEL_ADMIN_REFUSED),
+    "admin:partners_importedrecord_delete": Row(get=MODEL_ADMIN_REFUSED, post=MODEL_ADMIN_REFUSED),
+    "admin:partners_importbatch_delete": Row(get=MODEL_ADMIN_REFUSED, post=MODEL_ADMIN_REFUSED),
     # A record's bare admin address redirects to its change page.
     "admin:<unnamed> admin/*/<path:object_id>/": Row(get=MODEL_ADMIN_REDIRECT, post=MODEL_ADMIN_REDIRECT),
 }

@@ -5,6 +5,8 @@ from django.contrib import admin
 from django.urls import reverse
 
 from partners.models import Interaction, Organization
+from partners.models_merges import Merge
+from partners.services_merges import merge_undo, organization_merge
 from tests.factories import (
     AgreementFactory,
     CollaborationFactory,
@@ -111,3 +113,17 @@ def test_organization_change_page_has_contact_and_agreement_inlines(client, admi
     response = client.get(reverse("admin:partners_organization_change", args=[organization.pk]))
     assert [formset.opts.model.__name__ for formset in response.context["inline_admin_formsets"]] == ["Contact", "Agreement"]
     assert "Arora" in response.content.decode()
+
+
+def test_a_merge_record_cannot_be_deleted_so_it_can_always_be_undone(client, admin_user):
+    merge = organization_merge(
+        keep=OrganizationFactory(name="Giatec"), remove=OrganizationFactory(name="Giatec Inc."), user=admin_user
+    )
+    client.force_login(admin_user)
+    # Prevents losing the snapshot undo restores from, one by one or with the bulk action.
+    for method in (client.get, client.post):
+        assert method(reverse("admin:partners_merge_delete", args=[merge.pk]), {"post": "yes"}).status_code == 403
+    form = client.get(reverse("admin:partners_merge_changelist")).context["action_form"]
+    assert form is None or "delete_selected" not in [name for name, _ in form.fields["action"].choices]
+    merge_undo(merge=Merge.objects.get(pk=merge.pk), user=admin_user)
+    assert Organization.objects.filter(name="Giatec Inc.", archived_at__isnull=True).exists()

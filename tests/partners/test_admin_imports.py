@@ -18,6 +18,12 @@ def imported(user, rows):
     return import_run(batch=batch, table=table)
 
 
+def admin_actions(client, changelist):
+    """The names of the actions a changelist offers (none at all: no action form)."""
+    form = client.get(reverse(changelist)).context["action_form"]
+    return [] if form is None else [name for name, _ in form.fields["action"].choices]
+
+
 def test_batch_page_links_to_its_records_filtered_by_the_batch(client, admin_user):
     batch = imported(admin_user, 3)
     imported(admin_user, 2)
@@ -43,3 +49,20 @@ def test_batch_page_query_count_does_not_grow_with_the_records(client, admin_use
     with django_assert_max_num_queries(len(baseline.captured_queries)):
         response = client.get(reverse("admin:partners_importbatch_change", args=[large.pk]))
     assert "60 records" in response.content.decode()
+
+
+def test_an_import_stays_while_an_upload_never_imported_can_be_deleted(client, admin_user):
+    done = imported(admin_user, 2)
+    draft = ImportBatch.objects.create(user=admin_user, kind="organizations", file_name="never-imported.csv")
+    client.force_login(admin_user)
+    # Prevents deleting what undo restores from, one by one or in bulk.
+    for method in (client.get, client.post):
+        assert method(reverse("admin:partners_importbatch_delete", args=[done.pk]), {"post": "yes"}).status_code == 403
+        record = done.records.first()
+        assert method(reverse("admin:partners_importedrecord_delete", args=[record.pk]), {"post": "yes"}).status_code == 403
+    assert "delete_selected" not in admin_actions(client, "admin:partners_importbatch_changelist")
+    assert ImportBatch.objects.filter(pk=done.pk).exists() and done.records.count() == 2
+
+    response = client.post(reverse("admin:partners_importbatch_delete", args=[draft.pk]), {"post": "yes"})
+    assert response.status_code == 302
+    assert not ImportBatch.objects.filter(pk=draft.pk).exists()
