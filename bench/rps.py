@@ -1,12 +1,14 @@
 """Requests per second on the filtered directory under gunicorn, bounded in time: `make bench-load SCALE=S|L` (bench/rps.py).
 
 Uses the database `make bench` filled (run it first), signs a session in for the bench user, starts
-gunicorn on 127.0.0.1:8001 with 2 × cores + 1 workers, drives it with wrk for DURATION seconds and
-writes bench/results/<vendor>-<scale>-load.md. Target (issue 7): ≥ 100 requests/s with 0 errors at L.
+bin/serve (what `make serve` runs: gunicorn, its workers, access log and database settings) on
+127.0.0.1:8001, drives it with wrk for DURATION seconds and writes bench/results/<vendor>-<scale>-load.md.
+Target (issue 7): ≥ 100 requests/s with 0 errors at L.
 """
 import argparse
 import os
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -94,20 +96,21 @@ def main():
     args = parser.parse_args()
     run.setup()
     run.use(args.scale)
+    from django.conf import settings
     from django.db import connection
 
     cookie = session_cookie()
-    workers = 2 * (os.cpu_count() or 1) + 1
+    cores = os.cpu_count() or 1
+    workers = int(os.environ.get("SERVE_WORKERS") or min(2 * cores + 1, 8))  # bin/serve's own default
     name = run.database_names()[args.scale]
     configured = os.environ["DATABASE_URL"]
     database = f"{configured.rsplit('/', 1)[0]}/{name}" if connection.vendor == "postgresql" else f"sqlite:///{name}"
-    env = {**os.environ, "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost", "DATABASE_CONN_MAX_AGE": "60",
-           "DATABASE_URL": database}
-    # The production static storage needs its manifest, which only collectstatic writes.
-    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=run.ROOT, env=env, check=True)
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "crm.wsgi", "-w", str(workers), "-b", f"127.0.0.1:{PORT}", "--log-level", "warning"],
-        cwd=run.ROOT, env=env)
+    # The session signed in above is only readable with this process's secret key.
+    env = {**os.environ, "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost", "DATABASE_URL": database,
+           "DJANGO_SECRET_KEY": settings.SECRET_KEY, "SERVE_BIND": f"127.0.0.1:{PORT}", "SERVE_WORKERS": str(workers),
+           "PY": sys.executable}
+    server = subprocess.Popen([str(run.ROOT / "bin" / "serve")], cwd=run.ROOT, env=env,
+                              stdout=subprocess.DEVNULL, start_new_session=True)
     try:
         url = f"http://127.0.0.1:{PORT}{URL}"
         wait_for(url, cookie)
@@ -118,7 +121,7 @@ def main():
         result = wrk(url, cookie, args.connections, args.duration)
         python_cpu, database_cpu = cpu_seconds(worker_pids) - before[0], cpu_seconds(backends) - before[1]
     finally:
-        server.terminate()
+        os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", result).group(1))
     non_2xx = re.search(r"Non-2xx or 3xx responses:\s*(\d+)", result)
@@ -127,9 +130,8 @@ def main():
         sum(int(n) for n in re.findall(r"\d+", socket.group(1))) if socket else 0)
     served = int(re.search(r"(\d+) requests in", result).group(1))
     per_request = (python_cpu + database_cpu) / served * 1000 if served else float("nan")
-    cores = os.cpu_count() or 1
     table = (f"### Load at scale {args.scale} on {connection.vendor}: `{URL}`\n\n"
-             f"gunicorn {workers} workers, wrk 2 threads × {args.connections} connections for {args.duration} s: "
+             f"`bin/serve` (gunicorn) with {workers} workers, wrk 2 threads × {args.connections} connections for {args.duration} s: "
              f"**{rps:.0f} requests/s**, {errors} errors (target ≥ 100/s, 0 errors: "
              f"{'holds' if rps >= 100 and not errors else '**does not hold**'}).\n\n"
              f"Server CPU per request (gunicorn workers + database backends, from /proc): {per_request:.1f} ms "

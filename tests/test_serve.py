@@ -99,3 +99,15 @@ def test_bin_serve_runs_gunicorn_with_collected_compressed_static_files(served):
 
     output = log.read_text()
     assert "local demo" in output and "gunicorn" in output.lower()
+
+
+def test_the_wsgi_entry_point_keeps_the_collector_off_start_up_objects(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'wsgi.sqlite3'}"
+    script = "import gc, crm.wsgi; print(gc.get_threshold()[0], gc.get_freeze_count())"
+    threshold, frozen = subprocess.run(
+        [sys.executable, "-c", script], cwd=BASE, env=env, capture_output=True, text=True, check=True
+    ).stdout.split()
+    # Prevents the default threshold (700), at which the collector took a tenth of a directory request.
+    assert int(threshold) == 50_000
+    assert int(frozen) > 10_000

@@ -19,12 +19,11 @@ class CollaborationListView(RoleRequiredMixin, FilteredListMixin, ListView):
     filterset_class = CollaborationFilter
     template_name = "partners/collaboration_list.html"
 
-    def base_queryset(self):
-        return (
-            Collaboration.objects.annotate(participant_count=Count("participants", distinct=True))
-            .prefetch_related(Prefetch("organizations", queryset=Organization.objects.only("name", "name_fr", "short_name")))
-            .order_by("title")
-        )
+    queryset = (
+        Collaboration.objects.annotate(participant_count=Count("participants", distinct=True))
+        .prefetch_related(Prefetch("organizations", queryset=Organization.objects.only("name", "name_fr", "short_name")))
+        .order_by("title")
+    )
 
 
 class CollaborationDetailView(RoleRequiredMixin, DetailView):

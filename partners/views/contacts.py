@@ -21,8 +21,7 @@ class ContactListView(RoleRequiredMixin, FilteredListMixin, ListView):
     filterset_class = ContactFilter
     template_name = "partners/contact_list.html"
 
-    def base_queryset(self):
-        return Contact.objects.active().select_related("organization")
+    queryset = Contact.objects.active().select_related("organization")
 
 
 class ContactDetailView(RoleRequiredMixin, DetailView):

@@ -32,14 +32,14 @@ class OrganizationListView(RoleRequiredMixin, FilteredListMixin, ListView):
     template_name = "partners/organization_list.html"
     paginator_class = BoundedPaginator
 
-    def base_queryset(self):
-        return (
-            Organization.objects.active()
-            .with_engagement()
-            .select_related("relationship_owner")
-            .prefetch_related("sectors")
-            .order_by("name")
-        )
+    queryset = (
+        Organization.objects.active()
+        .with_engagement()
+        .select_related("relationship_owner")
+        # A list per row, not a queryset: .all() in the template would clone a queryset for each row.
+        .prefetch_related(Prefetch("sectors", to_attr="sector_list"))
+        .order_by("name")
+    )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -56,6 +56,7 @@ class OrganizationListView(RoleRequiredMixin, FilteredListMixin, ListView):
         for organization in context["object_list"]:
             organization.kind_label = kinds.get(organization.kind, organization.kind)
             organization.status_label = statuses.get(organization.status, organization.status)
+            organization.sector_names = ", ".join(sector.name for sector in organization.sector_list)
         return context
 
 

@@ -33,11 +33,14 @@ def make_partner(**kwargs):
 
 def test_directory_shows_counts_per_row(client, team_user):
     organization = make_partner(name="Dialogue Technologies")
+    organization.sectors.add(SectorFactory(name="AI <ethics>"))
     client.force_login(team_user)
     page = client.get(reverse("partners:organization-list")).content.decode()
     row = page[page.index("Dialogue Technologies"):]
     row = row[: row.index("</tr>")]
-    assert [cell.split(">")[-1] for cell in row.split("</td>")[6:9]] == ["2", "3", "1"]
+    cells = [cell.split("<td>")[-1].split(">")[-1] for cell in row.split("</td>")]
+    assert cells[3] == "AI &lt;ethics&gt;, Health"
+    assert cells[6:9] == ["2", "3", "1"]
     assert organization.interactions.first().occurred_on.strftime("%Y") in row
 
 
