@@ -2,7 +2,9 @@
 import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
-from django.utils.translation import gettext_lazy as _
+from django.forms.utils import pretty_name
+from django.utils.functional import lazy
+from django.utils.translation import get_language, gettext_lazy as _
 from django_filters.fields import ModelChoiceField, ModelChoiceIterator
 
 from . import search
@@ -47,12 +49,47 @@ class ModelChoiceFilter(django_filters.ModelChoiceFilter):
     field_class = ListedModelChoiceField
 
 
+class FilterSet(django_filters.FilterSet):
+    """A FilterSet whose form class is made once per class and language, not on every page view.
+
+    Its fields hold no request state (their querysets are static and copied with each form, and each
+    form works on its own copies of the fields), but some of their labels are translated when the
+    field is made ("Name (descending)"), hence one form class per language.
+    """
+
+    def get_form_class(self):
+        cls = type(self)
+        if "_form_classes" not in cls.__dict__:
+            cls._form_classes = {}
+        language = get_language()
+        if language not in cls._form_classes:
+            cls._form_classes[language] = super().get_form_class()
+        return cls._form_classes[language]
+
+
+class OrderingFilter(django_filters.OrderingFilter):
+    """django-filter's sort choices, with "… (descending)" translated when shown.
+
+    django-filter formats those labels when the FilterSet class is made, in the language of that
+    moment: French pages said "Name (descending)".
+    """
+
+    def build_choices(self, fields, labels):
+        descending = lazy(lambda label: self.descending_fmt % label, str)
+        ascending = [(param, labels.get(field, pretty_name(param))) for field, param in fields.items()]
+        return [
+            choice
+            for param, label in ascending
+            for choice in ((param, label), (f"-{param}", labels.get(f"-{param}", descending(label))))
+        ]
+
+
 def staff_users():
     """People who can own relationships: active users, by name."""
     return get_user_model().objects.filter(is_active=True).order_by("first_name", "last_name", "username")
 
 
-class OrganizationFilter(django_filters.FilterSet):
+class OrganizationFilter(FilterSet):
     """The partner directory's filters; every one lives in the query string."""
 
     q = django_filters.CharFilter(method="filter_q", label=_("Search"))
@@ -87,7 +124,7 @@ class OrganizationFilter(django_filters.FilterSet):
     fair = ModelChoiceFilter(
         queryset=InternshipFair.objects.all(), method="filter_fair", label=_("Took part in fair")
     )
-    sort = django_filters.OrderingFilter(
+    sort = OrderingFilter(
         label=_("Sort by"),
         fields=[
             ("name", "name"),
@@ -135,7 +172,7 @@ class OrganizationFilter(django_filters.FilterSet):
         return queryset.took_part_in(value)
 
 
-class ContactFilter(django_filters.FilterSet):
+class ContactFilter(FilterSet):
     """The contact list's filters."""
 
     q = django_filters.CharFilter(method="filter_q", label=_("Search"))
@@ -159,7 +196,7 @@ class ContactFilter(django_filters.FilterSet):
         return search.contacts(queryset, value)
 
 
-class CollaborationFilter(django_filters.FilterSet):
+class CollaborationFilter(FilterSet):
     """The collaboration list's filters."""
 
     q = django_filters.CharFilter(method="filter_q", label=_("Search"))

@@ -154,3 +154,16 @@ def test_compiled_catalogue_is_built_not_committed():
     assert tracked == ""
     call_command("compilemessages", "-l", "fr", verbosity=0, ignore_patterns=[".venv"])
     assert (CATALOGUE.with_suffix(".mo")).exists()
+
+
+@pytest.mark.django_db
+def test_sort_choices_follow_the_language_of_each_page(french_client):
+    # Prevents labels fixed in the language of the moment they were first made: django-filter writes
+    # "… (descending)" once, and the filter forms are made once per language.
+    directory = reverse("partners:organization-list")
+    french_client.post(reverse("partners:language"), {"language": "en"})
+    assert '<option value="-name">Name (descending)</option>' in french_client.get(directory).content.decode()
+    french_client.post(reverse("partners:language"), {"language": "fr"})
+    page = french_client.get(directory).content.decode()
+    assert '<option value="-name">Nom (décroissant)</option>' in page
+    assert "descending" not in page

@@ -39,6 +39,7 @@ def test_directory_shows_counts_per_row(client, team_user):
     row = page[page.index("Dialogue Technologies"):]
     row = row[: row.index("</tr>")]
     cells = [cell.split("<td>")[-1].split(">")[-1] for cell in row.split("</td>")]
+    assert f'<a href="{organization.get_absolute_url()}">Dialogue Technologies</a>' in page
     assert cells[3] == "AI &lt;ethics&gt;, Health"
     assert cells[6:9] == ["2", "3", "1"]
     assert organization.interactions.first().occurred_on.strftime("%Y") in row
