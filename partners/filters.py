@@ -1,10 +1,13 @@
 """FilterSets for the staff lists; the directory's is shared with the reports."""
+import copy
+
 import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
 from django.forms.utils import pretty_name
 from django.utils.functional import lazy
 from django.utils.translation import get_language, gettext_lazy as _
+from django.http import QueryDict
 from django_filters.fields import ModelChoiceField, ModelChoiceIterator
 
 from . import search
@@ -50,12 +53,30 @@ class ModelChoiceFilter(django_filters.ModelChoiceFilter):
 
 
 class FilterSet(django_filters.FilterSet):
-    """A FilterSet whose form class is made once per class and language, not on every page view.
+    """A FilterSet that costs less on every page view: its filters are copied, not deep-copied, and its
+    form class is made once per class and language.
 
-    Its fields hold no request state (their querysets are static and copied with each form, and each
-    form works on its own copies of the fields), but some of their labels are translated when the
+    The form's fields hold no request state (their querysets are static and copied with each form, and
+    each form works on its own copies of the fields), but some of their labels are translated when the
     field is made ("Name (descending)"), hence one form class per language.
     """
+
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
+        # django-filter's own __init__, but for copy.copy instead of copy.deepcopy of the filters: a
+        # filter's settings are only read, and each copy gets its own model and parent here.
+        if queryset is None:
+            queryset = self._meta.model._default_manager.all()
+        self.is_bound = data is not None
+        self.data = data or QueryDict()
+        self.queryset = queryset
+        self.request = request
+        self.form_prefix = prefix
+        self.filters = {name: copy.copy(filter_) for name, filter_ in self.base_filters.items()}
+        for filter_ in self.filters.values():
+            filter_.model = queryset.model
+            filter_.parent = self
+            if filter_.method is not None:
+                filter_.method = filter_.method  # binds a FilterMethod to this copy, not to the class's filter
 
     def get_form_class(self):
         cls = type(self)
