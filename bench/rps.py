@@ -84,7 +84,7 @@ def database_pids(name):
 
 def wrk(url, cookie, connections, duration):
     return subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", "-H", f"Cookie: {cookie}", url],
+        ["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{duration}s", "--latency", "-H", f"Cookie: {cookie}", url],
         capture_output=True, text=True, check=True, timeout=duration + 60).stdout
 
 
