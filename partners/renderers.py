@@ -65,3 +65,25 @@ class FilterFormRenderer(DjangoTemplates):
             if template_name == SELECT and _plain_select(widget):
                 return mark_safe(_select(widget))
         return super().render(template_name, context, request)
+
+
+def field_group(field):
+    """includes/_field.html for a filter form's field, written in Python like its widget.
+
+    The template is an include per field, on every list page view; tests/partners/test_renderers.py
+    checks that both write the same HTML.
+    """
+    label = _text(field.label)
+    if field.widget_type == "checkbox":
+        body = f'\n    <label class="check">{field} {label}</label>\n  '
+    elif field.widget_type == "checkboxselectmultiple":
+        body = f"\n    <fieldset><legend>{label}</legend>{field}</fieldset>\n  "
+    else:
+        required = ' <span class="required" aria-hidden="true">*</span>' if field.field.required else ""
+        body = f'\n    <label for="{_text(field.id_for_label)}">{label}{required}</label>\n    {field}\n  '
+    help_text = (f'<p class="help" id="{_text(field.auto_id)}_helptext">{_text(field.help_text)}</p>'
+                 if field.help_text else "")
+    errors = "".join(f'<p class="error" id="{_text(field.auto_id)}_error">{_text(error)}</p>' for error in field.errors)
+    return mark_safe(
+        f'<div class="field{" has-error" if field.errors else ""}">\n  {body}\n  {help_text}\n  {errors}\n</div>\n'
+    )

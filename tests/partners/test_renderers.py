@@ -1,11 +1,14 @@
 """The filter forms' renderer writes the same HTML as Django's widget templates, only faster."""
 import pytest
+from django import forms
 from django.forms.renderers import DjangoTemplates
 from django.http import QueryDict
+from django.template.loader import render_to_string
 from django.utils import translation
 
-from partners.filters import ContactFilter, OrganizationFilter, ReportFilter
-from partners.models import Contact, Organization
+from partners.filters import CollaborationFilter, ContactFilter, FilterForm, OrganizationFilter, ReportFilter
+from partners.models import Collaboration, Contact, Organization
+from partners.renderers import field_group
 from tests.factories import InternshipFairFactory, OrganizationFactory, SectorFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -58,3 +61,32 @@ def test_short_choice_lists_are_read_with_one_query_each(django_assert_num_queri
     # Prevents the choices of sectors, programs, owners and fairs costing a query per option.
     with django_assert_num_queries(4):
         rendered(OrganizationFilter, Organization.objects.all(), "")
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+@pytest.mark.parametrize(
+    "query",
+    ["", 'q=a<b"&kind=startup&include_synthetic=on&columns=kind&columns=city&sort=-name',
+     "sector=999999&partner_since_from=x&days=0&last_interaction_after=soon&columns=nothing"],
+)
+def test_every_filter_field_group_is_written_as_the_field_template_writes_it(language, query):
+    SectorFactory(name="Santé & <bien-être>")
+    OrganizationFactory(name="Sama <AI>")
+    with translation.override(language):
+        for filterset_class, queryset in (
+            (OrganizationFilter, Organization.objects.all()),
+            (ReportFilter, Organization.objects.all()),
+            (ContactFilter, Contact.objects.all()),
+            (CollaborationFilter, Collaboration.objects.all()),
+        ):
+            filterset = filterset_class(QueryDict(query), queryset=queryset)
+            filterset.form.is_valid()
+            for field in filterset.form:
+                assert field_group(field) == render_to_string("includes/_field.html", {"field": field}), field.name
+    assert {"checkbox", "checkboxselectmultiple", "select", "text"} <= {
+        field.widget_type for field in ReportFilter(QueryDict(query), queryset=Organization.objects.all()).form
+    }
+    # No filter has help text or is required yet; a field that has both is written the same way too.
+    probe = type("Probe", (FilterForm,), {"when": forms.DateField(help_text="<b>yyyy-mm-dd</b>", label="When & where")})
+    field = probe(QueryDict("when=<soon>"))["when"]
+    assert field.errors and field_group(field) == render_to_string("includes/_field.html", {"field": field})
