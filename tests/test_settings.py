@@ -23,7 +23,7 @@ def test_database_url_names_postgresql():
     assert config["NAME"] == "crm"
 
 
-def test_sqlite_runs_in_wal_mode_with_immediate_transactions(tmp_path):
+def test_sqlite_runs_in_wal_mode_with_immediate_transactions_and_reads_through_a_memory_map(tmp_path):
     """Checked in a fresh process on a SQLite file, so the PostgreSQL run proves it too."""
     probe = (
         "import django; django.setup();"
@@ -31,15 +31,17 @@ def test_sqlite_runs_in_wal_mode_with_immediate_transactions(tmp_path):
         "c = connection.cursor();"
         "print(c.execute('PRAGMA journal_mode').fetchone()[0],"
         " c.execute('PRAGMA busy_timeout').fetchone()[0],"
+        " c.execute('PRAGMA mmap_size').fetchone()[0],"
         " connection.settings_dict['OPTIONS']['transaction_mode'])"
     )
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'probe.sqlite3'}", "DJANGO_SETTINGS_MODULE": "crm.settings"}
     result = subprocess.run(
         [sys.executable, "-c", probe], env=env, cwd=PROJECT, capture_output=True, text=True, check=True
     )
-    mode, timeout, transaction_mode = result.stdout.split()
+    mode, timeout, mmap_size, transaction_mode = result.stdout.split()
     assert (mode, transaction_mode) == ("wal", "IMMEDIATE")
     assert int(timeout) >= 10_000
+    assert int(mmap_size) == 2**30
 
 
 @pytest.mark.django_db(transaction=True)
