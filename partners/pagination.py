@@ -26,6 +26,10 @@ class BoundedPaginator(Paginator):
 
     cap = 1000
 
+    def __init__(self, object_list, per_page, *, rows=None, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.rows = rows
+
     @cached_property
     def count(self):
         # Only the ids, without ordering or annotations: the count must not compute per-row subqueries.
@@ -47,14 +51,30 @@ class BoundedPaginator(Paginator):
         return number
 
     def page(self, number):
-        if not self.capped:
-            return super().page(number)
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
-        rows = list(self.object_list[bottom : bottom + self.per_page + 1])
+        if not self.capped:
+            top = bottom + self.per_page
+            if top + self.orphans >= self.count:
+                top = self.count
+            return self._get_page(self._rows(bottom, top), number, self)
+        rows = list(self._rows(bottom, bottom + self.per_page + 1))
         if not rows and number > 1:
             raise EmptyPage(self.error_messages["no_results"])
         return BoundedPage(rows[: self.per_page], number, self, more=len(rows) > self.per_page)
+
+    def _rows(self, bottom, top):
+        """Rows ``bottom`` to ``top``.
+
+        With ``rows`` (the list's queryset before filtering, with its per-row subqueries: counts, last
+        interaction), the page's ids are chosen from the filtered list inside the same statement and only
+        those rows are annotated. Sorted and sliced directly, the database computes the subqueries for every
+        match before it sorts: 3,300 rows for a broad search at 100,000 organizations.
+        """
+        if self.rows is None:
+            return self.object_list[bottom:top]
+        ordering = self.object_list.query.order_by or self.rows.query.order_by
+        return self.rows.filter(pk__in=self.object_list.values("pk")[bottom:top]).order_by(*ordering)
 
 
 @dataclass

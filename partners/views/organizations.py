@@ -43,6 +43,10 @@ class OrganizationListView(RoleRequiredMixin, FilteredListMixin, ListView):
         .order_by("name")
     )
 
+    def get_paginator(self, queryset, per_page, **kwargs):
+        # Each page's rows come from the unfiltered queryset by id, so their counts are computed for them only.
+        return super().get_paginator(queryset, per_page, rows=self.queryset.all(), **kwargs)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         # The directory lists generated records too: its downloads and its report must cover the

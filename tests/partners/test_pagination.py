@@ -5,7 +5,7 @@ from django.test.utils import CaptureQueriesContext
 
 from partners.models import Organization
 from partners.pagination import BoundedPaginator
-from tests.factories import OrganizationFactory
+from tests.factories import InteractionFactory, OrganizationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -34,3 +34,18 @@ def test_counting_partners_in_a_country_reads_the_country_from_an_index():
         with connection.cursor() as cursor:
             constraints = connection.introspection.get_constraints(cursor, Organization._meta.db_table)
         assert constraints["organization_status_country"]["columns"] == ["status", "country"]
+
+
+def test_a_page_takes_its_rows_by_id_and_keeps_the_list_order():
+    organizations = [OrganizationFactory(name=f"Org {n:02}") for n in range(7)]
+    InteractionFactory.create_batch(3, organization=organizations[5])
+    base = Organization.objects.active().with_engagement().order_by("name")
+    listed = base.filter(name__startswith="Org").order_by("-interaction_count", "name")
+    paginator = BoundedPaginator(listed, 3, rows=base)
+    with CaptureQueriesContext(connection) as captured:
+        first = list(paginator.page(1).object_list)
+    assert [o.name for o in first] == ["Org 05", "Org 00", "Org 01"]
+    assert (first[0].interaction_count, first[1].interaction_count) == (3, 0)
+    assert [o.name for number in (1, 2, 3) for o in paginator.page(number)] == [o.name for o in listed]
+    # Prevents computing the per-row counts for every match before sorting (a broad search at scale).
+    assert "IN (SELECT" in captured.captured_queries[-1]["sql"]
