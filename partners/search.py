@@ -7,7 +7,7 @@ them after a migration rebuilt a table (SQLite drops a table's triggers with it)
 Texts shorter than three characters have no trigram: they fall back to the plain scan.
 """
 from django.db import connection
-from django.db.models import BooleanField, F, Func, Q
+from django.db.models import BooleanField, F, Func
 from django.db.models.expressions import RawSQL
 
 MIN_LENGTH = 3
@@ -149,12 +149,18 @@ def _pg_matching(expressions, text):
 
 def organization_ids(text):
     """SQL for the ids of organizations whose name, French name or acronym, or a contact's name or email,
-    contains ``text`` (SQLite; see ``organizations`` for PostgreSQL)."""
-    sql = ("SELECT rowid FROM partners_organization_fts WHERE partners_organization_fts MATCH %s "
-           "UNION SELECT organization_id FROM partners_contact WHERE id IN "
-           "(SELECT rowid FROM partners_contact_fts WHERE partners_contact_fts MATCH %s)")
-    return RawSQL(sql, [_phrase(text, ["name", "name_fr", "short_name"]),
-                        _phrase(text, ["first_name", "last_name", "email"])])
+    contains ``text``."""
+    if connection.vendor == "sqlite":
+        sql = ("SELECT rowid FROM partners_organization_fts WHERE partners_organization_fts MATCH %s "
+               "UNION SELECT organization_id FROM partners_contact WHERE id IN "
+               "(SELECT rowid FROM partners_contact_fts WHERE partners_contact_fts MATCH %s)")
+        return RawSQL(sql, [_phrase(text, ["name", "name_fr", "short_name"]),
+                            _phrase(text, ["first_name", "last_name", "email"])])
+    by_name, name_params = _pg_matching(["name", "name_fr", "short_name"], text)
+    by_contact, contact_params = _pg_matching(["first_name", "last_name", "email"], text)
+    sql = (f"SELECT id FROM partners_organization WHERE {by_name} "
+           f"UNION SELECT organization_id FROM partners_contact WHERE {by_contact}")
+    return RawSQL(sql, name_params + contact_params)
 
 
 def contact_ids(text):
@@ -200,22 +206,11 @@ def _narrowed(queryset, ids):
 
 
 def organizations(queryset, text):
-    """``queryset`` narrowed to organizations whose name, French name or acronym, or a contact's name or
-    email, contains ``text``."""
+    """``queryset`` narrowed to organizations matching ``text`` (see ``organization_ids``)."""
     text = text.strip()
     if not _indexed(text):
         return queryset.search(text)
-    if connection.vendor == "postgresql":
-        # The row's own names as conditions (icontains compares UPPER(column::text), the indexed
-        # expression) OR'd with its contacts' matches by primary key: one bitmap scan of the
-        # organizations instead of collecting the matches and then fetching each one again.
-        where, params = _pg_matching(["first_name", "last_name", "email"], text)
-        at_contacts = RawSQL(f"SELECT organization_id FROM partners_contact WHERE {where}", params)
-        return queryset.filter(
-            Q(name__icontains=text) | Q(name_fr__icontains=text) | Q(short_name__icontains=text)
-            | _AnyOf(F("pk"), at_contacts)
-        )
-    return queryset.filter(pk__in=organization_ids(text))
+    return _narrowed(queryset, organization_ids(text))
 
 
 def contacts(queryset, text):
