@@ -2,9 +2,11 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from partners.models import Collaboration
+from partners.models import Collaboration, Organization
 from tests.factories import (
     AgreementFactory,
     CollaborationFactory,
@@ -340,3 +342,18 @@ def test_directory_download_has_exactly_the_rows_the_directory_shows(client, tea
     assert shown == ["Generated Partner", "Kept Partner"]
     assert [row[0] for row in rows[1:]] == shown
     assert rows[0][:4] == ["Name", "Kind", "Status", "Sectors"]
+
+
+def test_a_search_counts_interactions_for_the_rows_it_shows_only(client, team_user):
+    for number in range(30):
+        OrganizationFactory(name=f"Boreal {number:02}")
+    InteractionFactory(organization=Organization.objects.get(name="Boreal 01"))
+    client.force_login(team_user)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("partners:organization-list"), {"q": "boreal"})
+    rows = response.context["object_list"]
+    assert [o.name for o in rows] == [f"Boreal {number:02}" for number in range(25)]
+    assert [o.interaction_count for o in rows[:3]] == [0, 1, 0]
+    # Prevents computing every match's counts before sorting them (a broad search at 100,000 partners).
+    (page,) = [q["sql"] for q in captured.captured_queries if '"interaction_count"' in q["sql"]]
+    assert "IN (SELECT" in page
