@@ -1,5 +1,6 @@
 """Bounded counts and keyset pages stay cheap on large tables."""
 import pytest
+from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -48,4 +49,37 @@ def test_a_page_takes_its_rows_by_id_and_keeps_the_list_order():
     assert (first[0].interaction_count, first[1].interaction_count) == (3, 0)
     assert [o.name for number in (1, 2, 3) for o in paginator.page(number)] == [o.name for o in listed]
     # Prevents computing the per-row counts for every match before sorting (a broad search at scale).
-    assert "IN (SELECT" in captured.captured_queries[-1]["sql"]
+    ids_sql, rows_sql = [q["sql"] for q in captured.captured_queries]
+    assert "OVER ()" in ids_sql and "interaction" not in ids_sql.split("FROM")[0].lower()
+    assert "interaction" in rows_sql.lower()
+
+
+def test_a_page_by_id_counts_its_matches_in_the_same_statement():
+    for n in range(7):
+        OrganizationFactory(name=f"Org {n:02}")
+    OrganizationFactory(name="Other")
+    base = Organization.objects.active().with_engagement().order_by("name")
+    paginator = BoundedPaginator(base.filter(name__startswith="Org"), 3, rows=base)
+    paginator.cap = 5
+    with CaptureQueriesContext(connection) as captured:
+        page = paginator.page(3)
+        names = [o.name for o in page]
+    # A search collects all its matches to sort them anyway: no second statement to count them.
+    assert len(captured.captured_queries) == 2
+    assert (paginator.count, paginator.capped, names, page.has_next()) == (7, True, ["Org 06"], False)
+    assert paginator.page(2).has_next() is True
+    with pytest.raises(EmptyPage):
+        paginator.page(4)
+    with pytest.raises(EmptyPage):
+        paginator.page(0)
+    with pytest.raises(PageNotAnInteger):
+        paginator.page("two")
+
+
+def test_a_page_by_id_past_the_end_or_of_nothing():
+    base = Organization.objects.active().with_engagement().order_by("name")
+    OrganizationFactory(name="Org 1")
+    paginator = BoundedPaginator(base.filter(name="nothing"), 3, rows=base)
+    assert (list(paginator.page(1)), paginator.count) == ([], 0)
+    with pytest.raises(EmptyPage):
+        BoundedPaginator(base, 3, rows=base).page(2)
