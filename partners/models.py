@@ -393,12 +393,13 @@ class Contact(Tracked, Versioned, Archivable):
 
 class CollaborationQuerySet(models.QuerySet):
     def search(self, text):
-        """Title, summary or the name of a partner organization."""
+        """Title, summary or the name, French name or acronym of a partner organization."""
         text = text.strip()
         if not text:
             return self
         partners = CollaborationPartner.objects.filter(collaboration=OuterRef("pk")).filter(
-            Q(organization__name__icontains=text) | Q(organization__short_name__icontains=text)
+            Q(organization__name__icontains=text) | Q(organization__name_fr__icontains=text)
+            | Q(organization__short_name__icontains=text)
         )
         return self.filter(Q(title__icontains=text) | Q(summary__icontains=text) | Exists(partners))
 

@@ -173,17 +173,55 @@ def contact_ids(text):
 
 
 def collaboration_ids(text):
-    """SQL for the ids of collaborations whose title or summary, or a partner's name or acronym, contains ``text``."""
+    """SQL for the ids of collaborations whose title or summary, or a partner's name, French name or acronym,
+    contains ``text``."""
     partners = "SELECT collaboration_id FROM partners_collaborationpartner WHERE organization_id IN ({})"
     if connection.vendor == "sqlite":
         sql = ("SELECT rowid FROM partners_collaboration_fts WHERE partners_collaboration_fts MATCH %s UNION "
                + partners.format("SELECT rowid FROM partners_organization_fts WHERE partners_organization_fts MATCH %s"))
-        return RawSQL(sql, [_phrase(text, ["title", "summary"]), _phrase(text, ["name", "short_name"])])
+        return RawSQL(sql, [_phrase(text, ["title", "summary"]), _phrase(text, ["name", "name_fr", "short_name"])])
     own, own_params = _pg_matching(["title", "summary"], text)
-    names, name_params = _pg_matching(["name", "short_name"], text)
+    names, name_params = _pg_matching(["name", "name_fr", "short_name"], text)
     sql = (f"SELECT id FROM partners_collaboration WHERE {own} UNION "
            + partners.format(f"SELECT id FROM partners_organization WHERE {names}"))
     return RawSQL(sql, own_params + name_params)
+
+
+def combined(text):
+    """Whether ``first_ids`` answers for ``text``: on PostgreSQL, for texts the index can search."""
+    return connection.vendor == "postgresql" and _indexed(text.strip())
+
+
+def first_ids(text, limit):
+    """PostgreSQL: the ids of the first ``limit`` active organizations by name and collaborations by title
+    matching ``text`` (as ``organizations`` and ``collaborations`` match), from one statement.
+
+    Both lists need the organizations whose names match, 3,300 of 100,000 for a broad text, and each of
+    those is a heap visit to recheck the trigram match: here they are found once, with their names, and
+    sorted without fetching them a second time by id. The caller then fetches ``limit`` rows of each.
+    """
+    text = text.strip()
+    named, named_params = _pg_matching(["name", "name_fr", "short_name"], text)
+    by_contact, contact_params = _pg_matching(["first_name", "last_name", "email"], text)
+    own, own_params = _pg_matching(["title", "summary"], text)
+    sql = (
+        f"WITH named AS MATERIALIZED (SELECT id, name, archived_at FROM partners_organization WHERE {named}) "
+        "(SELECT 1, id FROM ("
+        "(SELECT id, name FROM named WHERE archived_at IS NULL ORDER BY name, id LIMIT %s) UNION "
+        "(SELECT id, name FROM partners_organization WHERE archived_at IS NULL AND id = ANY(ARRAY("
+        f"SELECT organization_id FROM partners_contact WHERE {by_contact})) ORDER BY name, id LIMIT %s)"
+        ") AS organizations ORDER BY name, id LIMIT %s) "
+        "UNION ALL (SELECT 2, id FROM partners_collaboration WHERE id = ANY(ARRAY("
+        f"SELECT id FROM partners_collaboration WHERE {own} UNION "
+        "SELECT partner.collaboration_id FROM partners_collaborationpartner AS partner "
+        "JOIN named ON named.id = partner.organization_id"
+        ")) ORDER BY title, id LIMIT %s)"
+    )
+    params = [*named_params, limit, *contact_params, limit, limit, *own_params, limit]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return [pk for kind, pk in rows if kind == 1], [pk for kind, pk in rows if kind == 2]
 
 
 class _AnyOf(Func):

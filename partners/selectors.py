@@ -6,6 +6,9 @@ from django.db import models
 from django.utils import formats, timezone
 from django.utils.translation import gettext, gettext_lazy as _
 
+from . import search
+from .models import Collaboration, Contact, Organization
+
 # Bookkeeping columns a person does not edit: showing them in a history would only add noise.
 HISTORY_HIDDEN_FIELDS = {"id", "name_key", "version", "created_at", "updated_at"}
 
@@ -113,3 +116,21 @@ def history_for(obj, *, limit=20):
         )
         for index, record in enumerate(records[:limit])
     ]
+
+
+def global_search(text, limit):
+    """The first ``limit`` matches of ``text`` among active organizations (by name), active contacts and
+    collaborations (by title), through the search index."""
+    contacts = search.contacts(Contact.objects.active(), text).select_related("organization")[:limit]
+    if search.combined(text):
+        organization_ids, collaboration_ids = search.first_ids(text, limit)
+        return {
+            "organizations": Organization.objects.filter(pk__in=organization_ids).order_by("name", "pk"),
+            "contacts": contacts,
+            "collaborations": Collaboration.objects.filter(pk__in=collaboration_ids).order_by("title", "pk"),
+        }
+    return {
+        "organizations": search.organizations(Organization.objects.active(), text).order_by("name", "pk")[:limit],
+        "contacts": contacts,
+        "collaborations": search.collaborations(Collaboration.objects.all(), text).order_by("title", "pk")[:limit],
+    }

@@ -1,9 +1,8 @@
 """Global search across organizations, contacts and collaborations."""
 from django.views.generic import TemplateView
 
-from .. import search
 from ..forms import SearchForm
-from ..models import Collaboration, Contact, Organization
+from ..selectors import global_search
 from .base import RoleRequiredMixin
 
 LIMIT = 20
@@ -19,9 +18,5 @@ class SearchView(RoleRequiredMixin, TemplateView):
         q = form.cleaned_data["q"] if form.is_valid() else self.request.GET.get("q", "").strip()
         results = {}
         if q and form.is_valid():
-            results = {
-                "organizations": search.organizations(Organization.objects.active(), q).order_by("name")[:LIMIT],
-                "contacts": search.contacts(Contact.objects.active(), q).select_related("organization")[:LIMIT],
-                "collaborations": search.collaborations(Collaboration.objects.all(), q).order_by("title")[:LIMIT],
-            }
+            results = global_search(q, LIMIT)
         return super().get_context_data(q=q, search_errors=form.errors.get("q", []), limit=LIMIT, **results, **kwargs)
