@@ -2,7 +2,10 @@
 from functools import cached_property
 
 from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+
+ID_MARK = 918273645546372819  # a number no address holds but for the id it stands in for
 
 
 class RoleRequiredMixin(PermissionRequiredMixin):
@@ -52,3 +55,16 @@ def record_ids(values):
     """The values that can be database ids; the rest of what a person or a tampered URL sent is dropped."""
     # str.isdigit() also accepts "²", which int() refuses; ids beyond a bigint cannot exist.
     return [int(value) for value in values if value.isascii() and value.isdigit() and int(value) < 2**63]
+
+
+def with_urls(rows, url_name):
+    """``rows`` as a list, each with ``url``: the address of ``url_name`` for its id.
+
+    One reverse() for the list instead of one per row (40 µs each): every row's address is the same
+    but for its id.
+    """
+    rows = list(rows)
+    address, mark = reverse(url_name, args=[ID_MARK]), str(ID_MARK)
+    for row in rows:
+        row.url = address.replace(mark, str(row.pk))
+    return rows

@@ -3,7 +3,7 @@ from django.views.generic import TemplateView
 
 from ..forms import SearchForm
 from ..selectors import global_search
-from .base import RoleRequiredMixin
+from .base import RoleRequiredMixin, with_urls
 
 LIMIT = 20
 
@@ -19,4 +19,8 @@ class SearchView(RoleRequiredMixin, TemplateView):
         results = {}
         if q and form.is_valid():
             results = global_search(q, LIMIT)
+            for key, url_name in [("organizations", "partners:organization-detail"),
+                                  ("contacts", "partners:contact-detail"),
+                                  ("collaborations", "partners:collaboration-detail")]:
+                results[key] = with_urls(results[key], url_name)
         return super().get_context_data(q=q, search_errors=form.errors.get("q", []), limit=LIMIT, **results, **kwargs)

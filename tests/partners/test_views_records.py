@@ -128,6 +128,12 @@ def test_global_search_finds_organizations_contacts_and_collaborations(client, r
     context = client.get(reverse("partners:search"), {"q": "sama"}).context
     assert [o.name for o in context["organizations"]] == ["Sama"]
     assert [c.title for c in context["collaborations"]] == ["Internships at Sama"]
+    page = client.get(reverse("partners:search"), {"q": "sama"}).content.decode()
+    collaboration = Collaboration.objects.get()
+    for url in (sama.get_absolute_url(), reverse("partners:collaboration-detail", args=[collaboration.pk])):
+        assert f'href="{url}"' in page
+    contact = client.get(reverse("partners:search"), {"q": "wendy"}).content.decode()
+    assert f'href="{reverse("partners:contact-detail", args=[sama.contacts.get().pk])}"' in contact
     assert [c.last_name for c in client.get(reverse("partners:search"), {"q": "gonz"}).context["contacts"]] == ["Gonzalez"]
 
 
