@@ -125,9 +125,9 @@ def global_search(text, limit):
     if search.combined(text):
         organization_ids, collaboration_ids = search.first_ids(text, limit)
         return {
-            "organizations": Organization.objects.filter(pk__in=organization_ids).order_by("name", "pk"),
+            "organizations": search.with_ids(Organization.objects.all(), organization_ids).order_by("name", "pk"),
             "contacts": contacts,
-            "collaborations": Collaboration.objects.filter(pk__in=collaboration_ids).order_by("title", "pk"),
+            "collaborations": search.with_ids(Collaboration.objects.all(), collaboration_ids).order_by("title", "pk"),
         }
     return {
         "organizations": search.organizations(Organization.objects.active(), text).order_by("name", "pk")[:limit],

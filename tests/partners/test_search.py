@@ -137,3 +137,16 @@ def test_global_search_reads_the_matching_names_once(client, team_user):
         # the matching names (3,300 heap visits for a broad text at 100,000 organizations), not two.
         names = [q["sql"] for q in captured.captured_queries if "UPPER(name::text) LIKE" in q["sql"]]
         assert len(names) == 1 and names[0].count("UPPER(name::text) LIKE") == 1
+
+
+def test_global_search_runs_the_same_statements_whatever_it_finds(client, team_user):
+    sama = OrganizationFactory(name="Sama")
+    ContactFactory(organization=sama, last_name="Samaritan")
+    CollaborationFactory(title="Internships", organizations=[sama])
+    client.force_login(team_user)
+    counts = []
+    for text in ("sama", "nothing of the kind"):
+        with CaptureQueriesContext(connection) as captured:
+            client.get("/search/", {"q": text})
+        counts.append(len(captured.captured_queries))
+    assert counts[0] == counts[1]
