@@ -150,3 +150,21 @@ def test_global_search_runs_the_same_statements_whatever_it_finds(client, team_u
             client.get("/search/", {"q": text})
         counts.append(len(captured.captured_queries))
     assert counts[0] == counts[1]
+
+
+def test_collaborations_of_matching_partners_are_read_from_an_index_alone():
+    sama = OrganizationFactory(name="Sama")
+    CollaborationFactory(title="Internships", organizations=[sama])
+    with CaptureQueriesContext(connection) as captured:
+        assert [c.title for c in search.collaborations(Collaboration.objects.all(), "sama")] == ["Internships"]
+    (sql,) = [q["sql"] for q in captured.captured_queries]
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            plan = " ".join(str(row) for row in cursor.execute("EXPLAIN QUERY PLAN " + sql).fetchall())
+        # Prevents reading a table row per matching partner (3,300 of them for a broad text at scale).
+        assert "COVERING INDEX collaboration_partner_by_org" in plan
+    else:
+        # The planner's choice depends on table statistics; the index it reads alone at scale must exist.
+        with connection.cursor() as cursor:
+            constraints = connection.introspection.get_constraints(cursor, "partners_collaborationpartner")
+        assert constraints["collaboration_partner_by_org"]["columns"] == ["organization_id", "collaboration_id"]
