@@ -4,11 +4,14 @@ import copy
 import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db import connection
+from django.db.models import CharField, F, OrderBy, Value, Window
+from django.db.models.functions import Cast, Coalesce, Concat, NullIf, RowNumber, Trim
 from django.forms.utils import pretty_name
+from django.http import QueryDict
 from django.utils.functional import lazy
 from django.utils.translation import get_language, gettext_lazy as _
-from django.http import QueryDict
-from django_filters.fields import ModelChoiceField, ModelChoiceIterator
+from django_filters.fields import ModelChoiceField
 
 from . import search
 from .models import Collaboration, Contact, InternshipFair, Organization, Program, Sector
@@ -23,33 +26,64 @@ class FilterForm(forms.Form):
     default_renderer = FilterFormRenderer()
 
 
-class ListedChoiceIterator(ModelChoiceIterator):
-    """The choices read with one plain query.
-
-    The stock iterator uses ``.iterator()``, a server-side cursor on PostgreSQL: three round trips
-    (declare, fetch, close) for a list of a few dozen sectors, programs, owners or fairs.
-    """
-
-    def __iter__(self):
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        if self.field.null_label is not None:
-            yield (self.field.null_value, self.field.null_label)
-        for obj in self.queryset.all():
-            yield self.choice(obj)
-
-
 class ListedModelChoiceField(ModelChoiceField):
-    iterator = ListedChoiceIterator
+    """A choice of one of a short list of records, labelled in SQL by ``choice_label`` (an expression)."""
+
+    def __init__(self, *args, choice_label=F("name"), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.choice_label = choice_label
 
 
 class ModelChoiceFilter(django_filters.ModelChoiceFilter):
-    """A ModelChoiceFilter over a short list (sectors, owners, fairs) whose choices come from one plain query.
+    """A ModelChoiceFilter over a short list (sectors, programs, owners, fairs): see ``load_listed_choices``.
 
     Not for organizations: 100,000 of them are better streamed by the stock iterator.
     """
 
     field_class = ListedModelChoiceField
+
+
+def _listed_choices_sql(fields):
+    """One UNION ALL over the lists of ``fields``: (list number, id, label, position in the list's order)."""
+    parts, params = [], []
+    for number, (name, field) in enumerate(fields):
+        queryset = field.queryset
+        ordering = [OrderBy(F(o[1:]), descending=True) if o.startswith("-") else F(o)
+                    for o in (queryset.query.order_by or queryset.model._meta.ordering or ["pk"])]
+        part = queryset.order_by().annotate(
+            _list=Value(number), _label=Cast(field.choice_label, CharField()),
+            _position=Window(RowNumber(), order_by=ordering),
+        ).values_list("_list", "pk", "_label", "_position")
+        sql, part_params = part.query.get_compiler(connection=connection).as_sql()
+        parts.append(sql)
+        params.extend(part_params)
+    return " UNION ALL ".join(parts), params
+
+
+def load_listed_choices(form):
+    """Fill the choices of every short list of ``form`` from one query.
+
+    Four lists (sectors, programs, owners, fairs) are four round trips on every directory view; their
+    statement is built once per form class and database, since the lists' querysets are fixed.
+    """
+    fields = [(name, field) for name, field in form.fields.items() if isinstance(field, ListedModelChoiceField)]
+    if not fields:
+        return
+    cache = type(form).__dict__.get("_listed_choices_sql")
+    if cache is None:
+        cache = type(form)._listed_choices_sql = {}
+    if connection.vendor not in cache:
+        cache[connection.vendor] = _listed_choices_sql(fields)
+    sql, params = cache[connection.vendor]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = sorted(cursor.fetchall(), key=lambda row: (row[0], row[3]))
+    for number, (name, field) in enumerate(fields):
+        empty = [("", field.empty_label)] if field.empty_label is not None else []
+        null = [(field.null_value, field.null_label)] if field.null_label is not None else []
+        # Django's own setter: django-filter's would wrap the list in a queryset iterator.
+        forms.ChoiceField.choices.fset(
+            field, empty + null + [(pk, label) for list_number, pk, label, _ in rows if list_number == number])
 
 
 class FilterSet(django_filters.FilterSet):
@@ -78,6 +112,13 @@ class FilterSet(django_filters.FilterSet):
             if filter_.method is not None:
                 filter_.method = filter_.method  # binds a FilterMethod to this copy, not to the class's filter
 
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            form = super().form
+            load_listed_choices(form)
+        return self._form
+
     def get_form_class(self):
         cls = type(self)
         if "_form_classes" not in cls.__dict__:
@@ -105,6 +146,12 @@ class OrderingFilter(django_filters.OrderingFilter):
         ]
 
 
+def full_name_or_username():
+    """What ``get_full_name|default:get_username`` shows for a user, as an SQL expression."""
+    full_name = Trim(Concat("first_name", Value(" "), "last_name", output_field=CharField()))
+    return Coalesce(NullIf(full_name, Value("")), "username")
+
+
 def staff_users():
     """People who can own relationships: active users, by name."""
     return get_user_model().objects.filter(is_active=True).order_by("first_name", "last_name", "username")
@@ -121,7 +168,8 @@ class OrganizationFilter(FilterSet):
         queryset=Program.objects.all(), method="filter_program", label=_("Program")
     )
     owner = ModelChoiceFilter(
-        field_name="relationship_owner", queryset=staff_users(), label=_("Relationship owner")
+        field_name="relationship_owner", queryset=staff_users(), label=_("Relationship owner"),
+        choice_label=full_name_or_username(),
     )
     country = django_filters.CharFilter(field_name="country", lookup_expr="iexact", label=_("Country"))
     city = django_filters.CharFilter(field_name="city", lookup_expr="icontains", label=_("City"))
