@@ -46,7 +46,7 @@ class ModelChoiceFilter(django_filters.ModelChoiceFilter):
 def _listed_choices_sql(fields):
     """One UNION ALL over the lists of ``fields``: (list number, id, label, position in the list's order)."""
     parts, params = [], []
-    for number, (name, field) in enumerate(fields):
+    for number, field in enumerate(fields):
         queryset = field.queryset
         ordering = [OrderBy(F(o[1:]), descending=True) if o.startswith("-") else F(o)
                     for o in (queryset.query.order_by or queryset.model._meta.ordering or ["pk"])]
@@ -66,7 +66,7 @@ def load_listed_choices(form):
     Four lists (sectors, programs, owners, fairs) are four round trips on every directory view; their
     statement is built once per form class and database, since the lists' querysets are fixed.
     """
-    fields = [(name, field) for name, field in form.fields.items() if isinstance(field, ListedModelChoiceField)]
+    fields = [field for field in form.fields.values() if isinstance(field, ListedModelChoiceField)]
     if not fields:
         return
     cache = type(form).__dict__.get("_listed_choices_sql")
@@ -78,7 +78,7 @@ def load_listed_choices(form):
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = sorted(cursor.fetchall(), key=lambda row: (row[0], row[3]))
-    for number, (name, field) in enumerate(fields):
+    for number, field in enumerate(fields):
         empty = [("", field.empty_label)] if field.empty_label is not None else []
         null = [(field.null_value, field.null_label)] if field.null_label is not None else []
         # Django's own setter: django-filter's would wrap the list in a queryset iterator.

@@ -1,9 +1,12 @@
 """What each import did, so it can be shown, audited and undone as a whole."""
+import datetime
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -11,6 +14,10 @@ class ImportBatchQuerySet(models.QuerySet):
     def drafts_of(self, user):
         """Uploads ``user`` has not imported yet (each person sees only their own)."""
         return self.filter(user=user, status=ImportBatch.Status.DRAFT)
+
+    def expired_drafts(self):
+        """Uploads nobody imported within ``ImportBatch.DRAFT_KEPT``."""
+        return self.filter(status=ImportBatch.Status.DRAFT, created_at__lt=timezone.now() - ImportBatch.DRAFT_KEPT)
 
     def finished(self):
         """Imports that wrote something (undone ones included)."""
@@ -22,6 +29,9 @@ class ImportBatch(models.Model):
 
     An upload starts as a draft holding the file until it is imported; the file is dropped then.
     """
+
+    # A file may hold personal data: an upload nobody imports is dropped after this long.
+    DRAFT_KEPT = datetime.timedelta(days=7)
 
     class Kind(models.TextChoices):
         ORGANIZATIONS = "organizations", _("Organizations")

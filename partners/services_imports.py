@@ -37,8 +37,12 @@ def _chunks(items, size=CHUNK):
 
 @transaction.atomic
 def import_draft_create(*, user, file_name: str, kind: str, content: bytes, mapping: dict) -> ImportBatch:
-    """Keep an uploaded file, with its suggested mapping, until its owner imports it."""
+    """Keep an uploaded file, with its suggested mapping, until its owner imports it.
+
+    The owner's earlier upload goes, and so does anyone's upload left unimported for a week.
+    """
     ImportBatch.objects.drafts_of(user).delete()
+    ImportBatch.objects.expired_drafts().delete()
     return ImportBatch.objects.create(user=user, file_name=file_name[:255], kind=kind, content=content, mapping=mapping)
 
 

@@ -223,9 +223,13 @@ def contact_merge(*, keep: Contact, remove: Contact, user) -> Merge:
     snapshot["moved"]["participant"] = list(theirs.values_list("pk", flat=True))
     _move(Participant, "contact", snapshot["moved"]["participant"], keep, versioned=False, reason=MERGED_REASON, user=user)
 
-    # An archived person is nobody's first contact; undo gives the flag back.
+    # An archived person is nobody's first contact: the person kept takes the flag over, so the organization
+    # keeps its first contact; undo gives each flag back.
     snapshot["removed_was_primary"] = remove.is_primary
+    snapshot["keep_made_primary"] = remove.is_primary and not keep.is_primary
     remove = _save_record(remove, reason=MERGED_REASON, user=user, archived_at=timezone.now(), is_primary=False)
+    if snapshot["keep_made_primary"]:
+        keep = _save_record(keep, reason=MERGED_REASON, user=user, is_primary=True)
     return _record_merge(Merge.Kind.CONTACT, keep, remove, keep.full_name, remove.full_name, snapshot, user)
 
 
@@ -338,3 +342,5 @@ def _undo_contact(merge, keep, remove, user):
     _save_record(
         remove, reason=UNMERGED_REASON, user=user, archived_at=None, is_primary=snapshot.get("removed_was_primary", False)
     )
+    if snapshot.get("keep_made_primary"):
+        _save_record(keep, reason=UNMERGED_REASON, user=user, is_primary=False)

@@ -1,14 +1,16 @@
 """Importing a file as a whole, and undoing it as a whole."""
+import datetime
+
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 
 from partners.importing.mapping import suggest_mapping
 from partners.importing.readers import read_table
 from partners.models import Contact, Interaction, Organization, Sector
 from partners.models_imports import ImportBatch, ImportedRecord
 from partners.services import organization_save
-from partners.services_imports import ImportRejected, ImportUndoRefused, import_run, import_undo
-from tests.factories import OrganizationFactory
+from partners.services_imports import ImportRejected, ImportUndoRefused, import_draft_create, import_run, import_undo
+from tests.factories import OrganizationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -131,3 +133,17 @@ def test_undo_of_a_contact_import_moves_the_person_back(admin_user):
     assert Contact.objects.get().organization == second
     import_undo(batch=batch, user=admin_user)
     assert Contact.objects.get().organization == first
+
+
+def test_an_upload_left_unimported_for_a_week_is_dropped_at_the_next_upload():
+    forgetful, busy, uploader = UserFactory(), UserFactory(), UserFactory()
+    stale = import_draft_create(user=forgetful, file_name="old.csv", kind="contacts", content=b"name\nA", mapping={})
+    ImportBatch.objects.filter(pk=stale.pk).update(created_at=timezone.now() - datetime.timedelta(days=8))
+    fresh = import_draft_create(user=busy, file_name="new.csv", kind="contacts", content=b"name\nB", mapping={})
+    done = import_draft_create(user=forgetful, file_name="done.csv", kind="contacts", content=b"", mapping={})
+    ImportBatch.objects.filter(pk=done.pk).update(
+        status=ImportBatch.Status.DONE, created_at=timezone.now() - datetime.timedelta(days=30))
+    import_draft_create(user=uploader, file_name="today.csv", kind="contacts", content=b"name\nC", mapping={})
+    # The file may hold personal data; the record of a finished import stays.
+    assert set(ImportBatch.objects.values_list("file_name", flat=True)) == {"new.csv", "done.csv", "today.csv"}
+    assert ImportBatch.objects.filter(pk=fresh.pk, content=b"name\nB").exists()

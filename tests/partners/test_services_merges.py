@@ -174,10 +174,24 @@ def test_contact_merge_moves_interactions_collaborations_and_papers_and_undoes()
     assert not remove.interactions.exists() and not remove.participations.exists() and not remove.publications.exists()
     assert keep.participations.count() == 2 and keep.publications.count() == 1
     remove.refresh_from_db()
-    assert remove.is_archived and not remove.is_primary
+    keep.refresh_from_db()
+    # The organization keeps its first contact: the person kept takes the flag of the one archived.
+    assert remove.is_archived and not remove.is_primary and keep.is_primary
 
     merge_undo(merge=merge, user=UserFactory())
     assert state() == before
+
+
+def test_contact_merge_leaves_a_primary_contact_kept_as_it_was():
+    keep = ContactFactory(is_primary=True)
+    remove = ContactFactory(organization=keep.organization, is_primary=True)
+    merge = contact_merge(keep=keep, remove=remove, user=UserFactory())
+    keep.refresh_from_db()
+    assert keep.is_primary
+    merge_undo(merge=merge, user=UserFactory())
+    keep.refresh_from_db()
+    remove.refresh_from_db()
+    assert keep.is_primary and remove.is_primary and not remove.is_archived
 
 
 def test_contacts_of_different_organizations_are_not_merged():
