@@ -105,7 +105,6 @@ def main():
 
     cookie = session_cookie()
     cores = os.cpu_count() or 1
-    workers = int(os.environ.get("SERVE_WORKERS") or min(2 * cores + 1, 8))  # bin/serve's own default
     name = run.database_names()[args.scale]
     configured = os.environ["DATABASE_URL"]
     database = f"{configured.rsplit('/', 1)[0]}/{name}" if connection.vendor == "postgresql" else f"sqlite:///{name}"
@@ -113,7 +112,7 @@ def main():
     # for the whole measurement (bin/serve renews them every 60 s): a backend that exits between two
     # readings of /proc would take its CPU time out of the sum.
     env = {**os.environ, "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost", "DATABASE_URL": database,
-           "DJANGO_SECRET_KEY": settings.SECRET_KEY, "SERVE_BIND": f"127.0.0.1:{PORT}", "SERVE_WORKERS": str(workers),
+           "DJANGO_SECRET_KEY": settings.SECRET_KEY, "SERVE_BIND": f"127.0.0.1:{PORT}",
            "DATABASE_CONN_MAX_AGE": "3600", "PY": sys.executable}
     server = subprocess.Popen([str(run.ROOT / "bin" / "serve")], cwd=run.ROOT, env=env,
                               stdout=subprocess.DEVNULL, start_new_session=True)
@@ -147,7 +146,7 @@ def main():
                      f"{database_cpu / served * 1000:.1f}) | {cores * 1000 / per_request:.0f} | {load:.1f} |")
     median = statistics.median(rates)
     table = (f"### Load at scale {args.scale} on {connection.vendor}: `{URL}`\n\n"
-             f"`bin/serve` (gunicorn) with {workers} workers; wrk {min(2, args.connections)} threads × "
+             f"`bin/serve` (gunicorn) with {len(worker_pids)} workers; wrk {min(2, args.connections)} threads × "
              f"{args.connections} connections, {args.runs} runs of {args.duration} s: median **{median:.0f} requests/s**, "
              f"{total_errors} errors (target ≥ 100/s, 0 errors: "
              f"{'holds' if median >= 100 and not total_errors else '**does not hold**'}).\n\n"

@@ -6,7 +6,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import CharField, F, OrderBy, Value, Window
-from django.db.models.functions import Cast, Coalesce, Concat, NullIf, RowNumber, Trim
+from django.db.models.functions import Cast, RowNumber
 from django.forms.utils import pretty_name
 from django.http import QueryDict
 from django.utils.functional import lazy
@@ -14,7 +14,7 @@ from django.utils.translation import get_language, gettext_lazy as _
 from django_filters.fields import ModelChoiceField
 
 from . import search
-from .models import Collaboration, Contact, InternshipFair, Organization, Program, Sector
+from .models import Collaboration, Contact, InternshipFair, Organization, Program, Sector, person_name
 from .renderers import FilterFormRenderer
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -146,12 +146,6 @@ class OrderingFilter(django_filters.OrderingFilter):
         ]
 
 
-def full_name_or_username():
-    """What ``get_full_name|default:get_username`` shows for a user, as an SQL expression."""
-    full_name = Trim(Concat("first_name", Value(" "), "last_name", output_field=CharField()))
-    return Coalesce(NullIf(full_name, Value("")), "username")
-
-
 def staff_users():
     """People who can own relationships: active users, by name."""
     return get_user_model().objects.filter(is_active=True).order_by("first_name", "last_name", "username")
@@ -169,7 +163,7 @@ class OrganizationFilter(FilterSet):
     )
     owner = ModelChoiceFilter(
         field_name="relationship_owner", queryset=staff_users(), label=_("Relationship owner"),
-        choice_label=full_name_or_username(),
+        choice_label=person_name(),
     )
     country = django_filters.CharFilter(field_name="country", lookup_expr="iexact", label=_("Country"))
     city = django_filters.CharFilter(field_name="city", lookup_expr="icontains", label=_("City"))

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, F, Func, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce, Concat
+from django.db.models.functions import Coalesce, Concat, NullIf, Trim
 from django.db.models import Value
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -141,6 +141,10 @@ class OrganizationQuerySet(ArchivableQuerySet):
             ),
         )
 
+    def with_owner_name(self):
+        """Annotate ``owner_name``, the relationship owner as a page shows them (None without one)."""
+        return self.annotate(owner_name=person_name("relationship_owner__"))
+
     def with_record_counts(self):
         """Annotate contact and collaboration totals, for pages that list only the first few."""
         return self.annotate(
@@ -190,6 +194,13 @@ class OrganizationQuerySet(ArchivableQuerySet):
         return self.filter(
             Q(name__icontains=text) | Q(name_fr__icontains=text) | Q(short_name__icontains=text) | Exists(contacts)
         )
+
+
+def person_name(prefix=""):
+    """What ``get_full_name|default:get_username`` shows for the user at ``prefix`` (e.g.
+    ``"relationship_owner__"``), as an SQL expression."""
+    full_name = Trim(Concat(f"{prefix}first_name", Value(" "), f"{prefix}last_name", output_field=models.CharField()))
+    return Coalesce(NullIf(full_name, Value("")), f"{prefix}username")
 
 
 def _active_contact_count():
