@@ -44,12 +44,21 @@ class BoundedPaginator(Paginator):
     def validate_number(self, number):
         if not self.capped:
             return super().validate_number(number)
+        return self._whole_number(number)
+
+    def _whole_number(self, number):
+        """``number`` as a page number past which rows could exist; EmptyPage or PageNotAnInteger otherwise.
+
+        A page whose first row lies beyond a 64-bit offset is empty: the databases refuse such an OFFSET.
+        """
         try:
             number = int(number)
         except (TypeError, ValueError):
             raise PageNotAnInteger(self.error_messages["invalid_page"])
         if number < 1:
             raise EmptyPage(self.error_messages["min_page"])
+        if (number - 1) * self.per_page >= 2**62:
+            raise EmptyPage(self.error_messages["no_results"])
         return number
 
     def page(self, number):
@@ -76,16 +85,12 @@ class BoundedPaginator(Paginator):
         would collect them again; and only the page's rows are annotated, not the 3,300 matches of a broad
         search at 100,000 organizations.
         """
-        try:
-            first = (int(number) - 1) * self.per_page
-        except (TypeError, ValueError):
-            raise PageNotAnInteger(self.error_messages["invalid_page"])
-        found = []
-        if first >= 0:
-            found = list(
-                self.object_list.annotate(_matches=Window(Count("pk")))
-                .values_list("pk", "_matches")[first : first + self.per_page + self.orphans]
-            )
+        number = self._whole_number(number)
+        first = (number - 1) * self.per_page
+        found = list(
+            self.object_list.annotate(_matches=Window(Count("pk")))
+            .values_list("pk", "_matches")[first : first + self.per_page + self.orphans]
+        )
         if found:
             self.count = found[0][1]  # exact, past the cap too; otherwise the bounded count runs
         number = self.validate_number(number)

@@ -83,3 +83,14 @@ def test_a_page_by_id_past_the_end_or_of_nothing():
     assert (list(paginator.page(1)), paginator.count) == ([], 0)
     with pytest.raises(EmptyPage):
         BoundedPaginator(base, 3, rows=base).page(2)
+
+
+@pytest.mark.parametrize("searching", [False, True])
+def test_a_page_number_past_any_offset_is_an_empty_page_not_an_error(searching):
+    OrganizationFactory.create_batch(4)
+    base = Organization.objects.active().with_engagement().order_by("name")
+    paginator = BoundedPaginator(base, 2, rows=base if searching else None)
+    paginator.cap = 3
+    # The databases refuse an OFFSET past 64 bits ("bigint out of range", "datatype mismatch").
+    with pytest.raises(EmptyPage):
+        paginator.page(10**25)

@@ -372,3 +372,11 @@ def test_the_directory_count_reads_the_organizations_alone(client, team_user):
     (count,) = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("SELECT COUNT(*)")]
     # A join left in the count (from the owner's name) turned PostgreSQL's index-only count into a heap scan.
     assert "JOIN" not in count
+
+
+@pytest.mark.parametrize("query", [{"q": "sama"}, {}])
+def test_a_page_number_no_list_reaches_is_not_found(client, team_user, query):
+    OrganizationFactory(name="Sama")
+    client.force_login(team_user)
+    response = client.get(reverse("partners:organization-list"), {**query, "page": "9" * 25})
+    assert response.status_code == 404
