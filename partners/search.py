@@ -187,7 +187,7 @@ def collaboration_ids(text):
     return RawSQL(sql, own_params + name_params)
 
 
-def combined(text):
+def first_ids_answer(text):
     """Whether ``first_ids`` answers for ``text``: on PostgreSQL, for texts the index can search."""
     return connection.vendor == "postgresql" and _indexed(text.strip())
 

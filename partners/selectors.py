@@ -122,7 +122,7 @@ def global_search(text, limit):
     """The first ``limit`` matches of ``text`` among active organizations (by name), active contacts and
     collaborations (by title), through the search index."""
     contacts = search.contacts(Contact.objects.active(), text).select_related("organization")[:limit]
-    if search.combined(text):
+    if search.first_ids_answer(text):
         organization_ids, collaboration_ids = search.first_ids(text, limit)
         return {
             "organizations": search.with_ids(Organization.objects.all(), organization_ids).order_by("name", "pk"),
