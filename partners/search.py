@@ -4,7 +4,9 @@ Both answer "contains this text, ignoring case" like ``icontains`` does, but fro
 reading every row. The SQLite tables are kept in sync by triggers on the base tables, so every write
 path (forms, admin, ``bulk_create``, imports, merges, raw SQL) updates them; ``ensure_index`` re-creates
 them after a migration rebuilt a table (SQLite drops a table's triggers with it) and refills them.
-Texts shorter than three characters have no trigram: they fall back to the plain scan.
+On PostgreSQL, organizations' names are searched in a narrow table of their own (``NAMES``), kept in
+sync the same way. Texts shorter than three characters have no trigram, and texts holding a line break
+could straddle two names of that table: both fall back to the plain scan.
 """
 from django.db import connection
 from django.db.models import BooleanField, F, Func, Value
@@ -34,6 +36,57 @@ TRGM_EXPRESSIONS = {
     "partners_contact": ["first_name", "last_name", "email", "title", "first_name || ' ' || last_name"],
     "partners_collaboration": ["title", "summary"],
 }
+
+
+# PostgreSQL: an organization's names, upper-cased once when written, one per line, beside what the
+# searches sort and filter by. A broad text matches 3,300 of 100,000 partners and each match is a heap
+# visit to recheck the trigram match: here a visit reads a row a third the size of a partner's, and the
+# recheck compares stored text instead of upper-casing three columns (4 ms -> 2 ms at that scale).
+NAMES = "partners_organization_search"
+_NAMES_TEXT = "UPPER({p}name || E'\\n' || COALESCE({p}name_fr, '') || E'\\n' || COALESCE({p}short_name, ''))"
+_NAMES_SYNC = f"""CREATE OR REPLACE FUNCTION {NAMES}_sync() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'TRUNCATE' THEN
+        TRUNCATE {NAMES};
+        RETURN NULL;
+    END IF;
+    IF TG_OP <> 'INSERT' THEN
+        DELETE FROM {NAMES} WHERE id = OLD.id;
+    END IF;
+    IF TG_OP <> 'DELETE' THEN
+        INSERT INTO {NAMES} (id, name, archived_at, text)
+        VALUES (NEW.id, NEW.name, NEW.archived_at, {_NAMES_TEXT.format(p="NEW.")});
+    END IF;
+    RETURN NULL;
+END $$"""
+_NAMES_TRIGGERS = {
+    f"{NAMES}_write": "AFTER INSERT OR DELETE OR UPDATE OF name, name_fr, short_name, archived_at "
+                      "ON partners_organization FOR EACH ROW",
+    # Django's flush and the backup restore empty tables with TRUNCATE, which row triggers do not see.
+    f"{NAMES}_truncate": "AFTER TRUNCATE ON partners_organization FOR EACH STATEMENT",
+}
+
+
+def _pg_names_ready(cursor):
+    cursor.execute("SELECT to_regclass(%s) IS NOT NULL, (SELECT count(*) FROM pg_trigger WHERE tgname = ANY(%s))",
+                   [NAMES, list(_NAMES_TRIGGERS)])
+    exists, triggers = cursor.fetchone()
+    return exists and triggers == len(_NAMES_TRIGGERS)
+
+
+def _pg_create_names(cursor):
+    """(Re)create the names table, its index and triggers, and fill it from the organizations."""
+    cursor.execute(f"DROP TABLE IF EXISTS {NAMES}")
+    cursor.execute(f"CREATE TABLE {NAMES} (id bigint PRIMARY KEY, name text NOT NULL, "
+                   "archived_at timestamp with time zone NULL, text text NOT NULL)")
+    cursor.execute(_NAMES_SYNC)
+    for trigger, when in _NAMES_TRIGGERS.items():
+        cursor.execute(f"DROP TRIGGER IF EXISTS {trigger} ON partners_organization")
+        cursor.execute(f"CREATE TRIGGER {trigger} {when} EXECUTE FUNCTION {NAMES}_sync()")
+    cursor.execute(f"INSERT INTO {NAMES} (id, name, archived_at, text) "
+                   f"SELECT id, name, archived_at, {_NAMES_TEXT.format(p='')} FROM partners_organization")
+    cursor.execute(f"CREATE INDEX {NAMES}_trgm ON {NAMES} USING gin (text gin_trgm_ops)")
+    cursor.execute(f"ANALYZE {NAMES}")
 
 
 def _upper(column):
@@ -86,7 +139,8 @@ def ensure_index(using=None, **kwargs):
             present = {row[0] for row in cursor.fetchall()}
             wanted = {f"{table}_trgm_{number}": (table, expression) for table, expressions in TRGM_EXPRESSIONS.items()
                       for number, expression in enumerate(expressions)}
-            if set(wanted) <= present:
+            names_ready = _pg_names_ready(cursor)
+            if set(wanted) <= present and names_ready:
                 # Nothing to do; CREATE INDEX would fail anyway inside a transaction with pending trigger events.
                 return
             cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
@@ -94,6 +148,8 @@ def ensure_index(using=None, **kwargs):
                 if index not in present:
                     cursor.execute(f"CREATE INDEX IF NOT EXISTS {index} ON {table} "
                                    f"USING gin ({_upper(expression)} gin_trgm_ops)")
+            if not names_ready:
+                _pg_create_names(cursor)
 
 
 def flush_pending(using=None):
@@ -111,6 +167,7 @@ def flush_pending(using=None):
         for table, expressions in TRGM_EXPRESSIONS.items():
             for number in range(len(expressions)):
                 cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [f"{table}_trgm_{number}"])
+        cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [f"{NAMES}_trgm"])
 
 
 def drop_index(using=None):
@@ -127,10 +184,15 @@ def drop_index(using=None):
             elif conn.vendor == "postgresql":
                 for number in range(len(expressions)):
                     cursor.execute(f"DROP INDEX IF EXISTS {table}_trgm_{number}")
+        if conn.vendor == "postgresql":
+            for trigger in _NAMES_TRIGGERS:
+                cursor.execute(f"DROP TRIGGER IF EXISTS {trigger} ON partners_organization")
+            cursor.execute(f"DROP TABLE IF EXISTS {NAMES}")
+            cursor.execute(f"DROP FUNCTION IF EXISTS {NAMES}_sync()")
 
 
 def _indexed(text):
-    return len(text) >= MIN_LENGTH and connection.vendor in ("sqlite", "postgresql")
+    return len(text) >= MIN_LENGTH and "\n" not in text and connection.vendor in ("sqlite", "postgresql")
 
 
 def _phrase(text, columns):
@@ -147,6 +209,11 @@ def _pg_matching(expressions, text):
     return conditions, [_like(text)] * len(expressions)
 
 
+def _pg_named(text, columns="id"):
+    """PostgreSQL: ``columns`` of the organizations whose name, French name or acronym contains ``text``."""
+    return f"SELECT {columns} FROM {NAMES} WHERE text LIKE UPPER(%s)", [_like(text)]
+
+
 def organization_ids(text):
     """SQL for the ids of organizations whose name, French name or acronym, or a contact's name or email,
     contains ``text``."""
@@ -156,10 +223,9 @@ def organization_ids(text):
                "(SELECT rowid FROM partners_contact_fts WHERE partners_contact_fts MATCH %s)")
         return RawSQL(sql, [_phrase(text, ["name", "name_fr", "short_name"]),
                             _phrase(text, ["first_name", "last_name", "email"])])
-    by_name, name_params = _pg_matching(["name", "name_fr", "short_name"], text)
+    by_name, name_params = _pg_named(text)
     by_contact, contact_params = _pg_matching(["first_name", "last_name", "email"], text)
-    sql = (f"SELECT id FROM partners_organization WHERE {by_name} "
-           f"UNION SELECT organization_id FROM partners_contact WHERE {by_contact}")
+    sql = f"{by_name} UNION SELECT organization_id FROM partners_contact WHERE {by_contact}"
     return RawSQL(sql, name_params + contact_params)
 
 
@@ -181,9 +247,8 @@ def collaboration_ids(text):
                + partners.format("SELECT rowid FROM partners_organization_fts WHERE partners_organization_fts MATCH %s"))
         return RawSQL(sql, [_phrase(text, ["title", "summary"]), _phrase(text, ["name", "name_fr", "short_name"])])
     own, own_params = _pg_matching(["title", "summary"], text)
-    names, name_params = _pg_matching(["name", "name_fr", "short_name"], text)
-    sql = (f"SELECT id FROM partners_collaboration WHERE {own} UNION "
-           + partners.format(f"SELECT id FROM partners_organization WHERE {names}"))
+    names, name_params = _pg_named(text)
+    sql = f"SELECT id FROM partners_collaboration WHERE {own} UNION " + partners.format(names)
     return RawSQL(sql, own_params + name_params)
 
 
@@ -201,11 +266,11 @@ def first_ids(text, limit):
     sorted without fetching them a second time by id. The caller then fetches ``limit`` rows of each.
     """
     text = text.strip()
-    named, named_params = _pg_matching(["name", "name_fr", "short_name"], text)
+    named, named_params = _pg_named(text, "id, name, archived_at")
     by_contact, contact_params = _pg_matching(["first_name", "last_name", "email"], text)
     own, own_params = _pg_matching(["title", "summary"], text)
     sql = (
-        f"WITH named AS MATERIALIZED (SELECT id, name, archived_at FROM partners_organization WHERE {named}) "
+        f"WITH named AS MATERIALIZED ({named}) "
         "(SELECT 1, id FROM ("
         "(SELECT id, name FROM named WHERE archived_at IS NULL ORDER BY name, id LIMIT %s) UNION "
         "(SELECT id, name FROM partners_organization WHERE archived_at IS NULL AND id = ANY(ARRAY("
