@@ -344,7 +344,21 @@ class Generator:
 
 def generate(*, organizations, contacts, interactions, seed, today=None):
     """Generate a synthetic data set; the same seed (and day) gives the same records."""
-    return Generator(Sizes(organizations, contacts, interactions), seed, today).run()
+    counts = Generator(Sizes(organizations, contacts, interactions), seed, today).run()
+    _vacuum()
+    return counts
+
+
+def _vacuum():
+    """PostgreSQL: VACUUM after the load, outside its transaction (VACUUM cannot run inside one).
+
+    Until a table is vacuumed its visibility map is empty and an index-only scan visits the table for
+    every row anyway: a broad search read 9,400 pages instead of 41 for its partners' collaborations
+    right after generating scale L, until autovacuum came by minutes later.
+    """
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM (ANALYZE)")
 
 
 def synthetic_exists():

@@ -3,6 +3,7 @@ import datetime
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from partners import demo_data
 from partners.models import (
@@ -78,6 +79,22 @@ def test_generating_twice_needs_clear():
         call_command("generate_demo_data", organizations=5, contacts=5, interactions=5, verbosity=0)
     call_command("generate_demo_data", organizations=7, contacts=5, interactions=5, clear=True, verbosity=0)
     assert Organization.objects.count() == 7
+
+
+@pytest.mark.django_db(transaction=True)
+def test_generated_tables_are_ready_for_index_only_scans():
+    call_command("generate_demo_data", organizations=50, contacts=60, interactions=400, verbosity=0)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Vacuumed: every page is marked all-visible, so index-only scans skip the table.
+            cursor.execute("SELECT relname, relpages, relallvisible FROM pg_class WHERE relname = ANY(%s) "
+                           "ORDER BY relname", [["partners_collaborationpartner", "partners_interaction"]])
+            tables = cursor.fetchall()
+            assert [name for name, _, _ in tables] == ["partners_collaborationpartner", "partners_interaction"]
+            assert all(pages > 0 and visible == pages for _, pages, visible in tables), tables
+        else:
+            cursor.execute("SELECT tbl FROM sqlite_stat1 WHERE tbl = 'partners_interaction'")
+            assert cursor.fetchall(), "the planner has no statistics for the generated interactions"
 
 
 def test_generated_records_are_found_by_search():
