@@ -11,6 +11,7 @@ urlpatterns = [
     path("language/", preferences.LanguageView.as_view(), name="language"),
     path("partners/", organizations.OrganizationListView.as_view(), name="organization-list"),
     path("partners/new/", organizations.OrganizationCreateView.as_view(), name="organization-create"),
+    path("partners/suggest/", search.PartnerSuggestView.as_view(), name="partner-suggest"),
     path("partners/<int:pk>/", organizations.OrganizationDetailView.as_view(), name="organization-detail"),
     path("partners/<int:pk>/edit/", organizations.OrganizationUpdateView.as_view(), name="organization-update"),
     path("partners/<int:pk>/interactions/new/", interactions.InteractionCreateView.as_view(), name="interaction-create"),

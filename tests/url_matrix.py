@@ -76,6 +76,7 @@ MATRIX = {
     # --- staff pages --------------------------------------------------------------------------------
     "partners:home": Row(get=READERS, post=NO_POST),
     "partners:search": Row(get=READERS, post=NO_POST),
+    "partners:partner-suggest": Row(get=READERS, post=NO_POST),
     "partners:language": Row(get=each(405), post=each(REDIRECT), data="language"),
     "partners:organization-list": Row(get=READERS, post=NO_POST),
     "partners:organization-detail": Row(get=READERS, post=NO_POST, objects={"pk": "organization"}),

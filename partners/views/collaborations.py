@@ -7,7 +7,7 @@ from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
 from .. import services
 from ..filters import CollaborationFilter
-from ..forms import CollaborationForm, ParticipantFormSet
+from ..forms import CollaborationForm, ParticipantFormSet, partners_named
 from ..models import Collaboration, Contact, Organization, Participant
 from ..selectors import history_for
 from ..versioning import VersionConflictMixin
@@ -54,7 +54,8 @@ class CollaborationCreateView(RoleRequiredMixin, CreateView):
     def participant_candidates(self):
         """People of the chosen partner organizations or of the institute itself."""
         if self.request.method == "POST":
-            organizations = record_ids(self.request.POST.getlist("organizations"))
+            texts = [text.strip() for text in self.request.POST.getlist("organizations") if text.strip()]
+            organizations = [o.pk for o in partners_named(Organization.objects.active(), texts).values() if o]
         elif self.object:
             organizations = [o.pk for o in self.object.organizations.all()]
         else:

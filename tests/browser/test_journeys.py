@@ -122,3 +122,23 @@ def test_french_speaking_user_switches_to_french_and_logs_an_interaction(page, s
     page.context.clear_cookies()
     sign_in(page, "demo", "demo-partner-crm")
     expect(page.get_by_role("heading", name="Bienvenue, Demo User")).to_be_visible()
+
+
+def test_adding_a_contact_names_the_partner_from_suggestions_as_one_types(page, seeded_site, monkeypatch):
+    from partners import forms
+
+    # Past this many partners the form lists none and asks for names as one types (100,000 at scale).
+    monkeypatch.setattr(forms, "PARTNERS_LISTED", 5)
+    sign_in(page, "demo", "demo-partner-crm")
+    page.goto("/contacts/new/")
+    page.get_by_label("First name").fill("Élodie")
+    page.get_by_label("Last name").fill("Tremblay")
+    partner = page.get_by_label("Organization")
+    partner.press_sequentially("statis")
+    suggestions = page.locator("datalist#id_organization_names option")
+    expect(suggestions).to_have_count(1)
+    assert suggestions.first.get_attribute("value") == "Statistics Canada"
+    partner.fill("Statistics Canada")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("heading", name="Élodie Tremblay")).to_be_visible()
+    expect(page.get_by_role("main")).to_contain_text("Statistics Canada")

@@ -250,6 +250,24 @@ def test_editing_an_organization_changes_it_rather_than_adding_one(client, team_
     assert Organization.objects.get().status == "former"
 
 
+def test_a_partner_parent_is_typed_by_name_and_shown_by_name(client, team_user):
+    from partners.models import Organization
+
+    parent = OrganizationFactory(name="Natural Resources Canada")
+    branch = OrganizationFactory(name="Geological Survey of Canada")
+    url = reverse("partners:organization-update", args=[branch.pk])
+    client.force_login(team_user)
+    response = client.post(url, {"name": branch.name, "kind": "government", "status": "partner",
+                                 "parent": "natural resources canada", "version": branch.version})
+    assert response.status_code == 302
+    assert Organization.objects.get(pk=branch.pk).parent == parent
+    assert 'value="Natural Resources Canada"' in str(client.get(url).context["form"]["parent"])
+    # A partner is not its own parent: its own name is not among the choices.
+    own = client.post(url, {"name": branch.name, "kind": "government", "status": "partner",
+                            "parent": branch.name, "version": branch.version + 1})
+    assert own.status_code == 200 and own.context["form"].errors["parent"]
+
+
 def test_second_of_two_staff_editing_a_partner_sees_both_versions_and_nothing_is_overwritten(client, team_user):
     from partners.models import Organization
 

@@ -32,8 +32,9 @@ def test_adding_a_contact_to_a_partner_preselects_it_and_keeps_one_primary(clien
     old = ContactFactory(organization=organization, is_primary=True)
     client.force_login(team_user)
     url = reverse("partners:contact-create") + f"?organization={organization.pk}"
-    assert client.get(url).context["form"]["organization"].value() == str(organization.pk)
-    client.post(url, {"first_name": "Anil", "last_name": "Arora", "organization": organization.pk,
+    # The partner is shown by its name, which is what the input sends back.
+    assert client.get(url).context["form"]["organization"].value() == organization.name
+    client.post(url, {"first_name": "Anil", "last_name": "Arora", "organization": organization.name,
                       "email": "anil@example.org", "is_primary": "on"})
     new = Contact.objects.get(last_name="Arora")
     old.refresh_from_db()
@@ -237,7 +238,7 @@ def test_collaboration_form_preselects_the_partner_it_was_opened_from(client, te
     partner = OrganizationFactory()
     client.force_login(team_user)
     response = client.get(reverse("partners:collaboration-create"), {"organization": partner.pk})
-    assert response.context["form"]["organizations"].value() == [partner.pk]
+    assert response.context["form"]["organizations"].value() == [partner.name]
 
 
 def test_search_with_a_nul_byte_shows_an_error_and_keeps_the_text(client, readonly_user):
@@ -249,3 +250,19 @@ def test_search_with_a_nul_byte_shows_an_error_and_keeps_the_text(client, readon
     page = response.content.decode()
     assert "Null characters are not allowed." in page and 'value="Sa\x00ma"' in page
     assert "organizations" not in response.context
+
+
+def test_collaboration_partners_typed_by_name_offer_their_people(client, team_user):
+    partner = OrganizationFactory(name="Giatec Scientific")
+    engineer = ContactFactory(organization=partner, last_name="Ghods")
+    client.force_login(team_user)
+    response = client.post(reverse("partners:collaboration-create"), {
+        "title": "Concrete sensors", "kind": "applied_research", "status": "active",
+        "organizations": ["giatec scientific", ""],
+        "participants-TOTAL_FORMS": "1", "participants-INITIAL_FORMS": "0",
+        "participants-0-contact": engineer.pk, "participants-0-role": "Engineer",
+    })
+    assert response.status_code == 302, response.content.decode()[:3000]
+    collaboration = Collaboration.objects.get()
+    assert [o.name for o in collaboration.organizations.all()] == ["Giatec Scientific"]
+    assert [p.contact.last_name for p in collaboration.participants.all()] == ["Ghods"]
