@@ -14,6 +14,7 @@ from django.utils.translation import get_language, gettext_lazy as _
 from django_filters.fields import ModelChoiceField
 
 from . import search
+from .forms import PartnerField
 from .models import Collaboration, Contact, InternshipFair, Organization, Program, Sector, person_name
 from .renderers import FilterFormRenderer
 
@@ -235,13 +236,17 @@ class OrganizationFilter(FilterSet):
         return queryset.took_part_in(value)
 
 
+class PartnerFilter(django_filters.ModelChoiceFilter):
+    """One active partner, typed by name (or given by id, as links to a list do): see forms.PartnerField."""
+
+    field_class = PartnerField
+
+
 class ContactFilter(FilterSet):
     """The contact list's filters."""
 
     q = django_filters.CharFilter(method="filter_q", label=_("Search"))
-    organization = django_filters.ModelChoiceFilter(
-        queryset=Organization.objects.active(), label=_("Organization")
-    )
+    organization = PartnerFilter(queryset=Organization.objects.active(), label=_("Organization"))
     kind = django_filters.ChoiceFilter(
         field_name="organization__kind", choices=Organization.Kind.choices, label=_("Organization kind")
     )
@@ -265,7 +270,7 @@ class CollaborationFilter(FilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Search"))
     kind = django_filters.ChoiceFilter(choices=Collaboration.Kind.choices, label=_("Kind"))
     status = django_filters.ChoiceFilter(choices=Collaboration.Status.choices, label=_("Status"))
-    organization = django_filters.ModelChoiceFilter(
+    organization = PartnerFilter(
         field_name="organizations", queryset=Organization.objects.active(), label=_("Partner organization")
     )
 

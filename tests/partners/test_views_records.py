@@ -25,6 +25,29 @@ def test_contact_list_searches_full_names_and_filters_by_organization(client, re
     assert [c.last_name for c in found] == ["Arora"]
     by_org = client.get(reverse("partners:contact-list"), {"organization": statcan.pk}).context["object_list"]
     assert [c.last_name for c in by_org] == ["Arora"]
+    # The filter is typed by name too, and shows the partner's name whichever way it was given.
+    response = client.get(reverse("partners:contact-list"), {"organization": "statistics canada"})
+    assert [c.last_name for c in response.context["object_list"]] == ["Arora"]
+    assert 'value="Statistics Canada"' in response.content.decode()
+    unknown = client.get(reverse("partners:contact-list"), {"organization": "Statistique"}).content.decode()
+    assert "No active partner is named “Statistique”." in unknown and 'value="Statistique"' in unknown
+
+
+@pytest.mark.parametrize("url_name", ["partners:contact-list", "partners:collaboration-list"])
+def test_list_filters_stay_the_same_size_past_the_listed_partners(
+        client, readonly_user, monkeypatch, url_name, django_assert_max_num_queries):
+    from partners import forms
+
+    monkeypatch.setattr(forms, "PARTNERS_LISTED", 5)
+    client.force_login(readonly_user)
+    OrganizationFactory(name="Partner 0")
+    with django_assert_max_num_queries(30) as few:
+        assert '<option value="Partner 0">' in client.get(reverse(url_name)).content.decode()
+    for number in range(1, 30):
+        OrganizationFactory(name=f"Partner {number}")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = client.get(reverse(url_name)).content.decode()
+    assert "Partner 1" not in page and 'data-suggest="/partners/suggest/"' in page
 
 
 def test_adding_a_contact_to_a_partner_preselects_it_and_keeps_one_primary(client, team_user):
