@@ -400,6 +400,8 @@ class Contact(Tracked, Versioned, Archivable):
         ordering = ["last_name", "first_name"]
         verbose_name = _("contact")
         verbose_name_plural = _("contacts")
+        # The contact list pages active people by name: from the index, not by sorting 300,000 rows.
+        indexes = [models.Index(fields=["last_name", "first_name"], name="contact_name", condition=ACTIVE)]
 
     def __str__(self):
         return self.full_name

@@ -9,6 +9,7 @@ from .. import services
 from ..filters import ContactFilter
 from ..forms import ContactForm
 from ..models import Contact, Interaction, Participant
+from ..pagination import BoundedPaginator
 from ..selectors import history_for
 from ..versioning import VersionConflictMixin
 from .base import FilteredListMixin, RoleRequiredMixin
@@ -20,6 +21,7 @@ class ContactListView(RoleRequiredMixin, FilteredListMixin, ListView):
     permission_required = "partners.view_contact"
     filterset_class = ContactFilter
     template_name = "partners/contact_list.html"
+    paginator_class = BoundedPaginator
 
     queryset = Contact.objects.active().select_related("organization")
 

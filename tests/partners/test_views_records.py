@@ -289,3 +289,26 @@ def test_collaboration_partners_typed_by_name_offer_their_people(client, team_us
     collaboration = Collaboration.objects.get()
     assert [o.name for o in collaboration.organizations.all()] == ["Giatec Scientific"]
     assert [p.contact.last_name for p in collaboration.participants.all()] == ["Ghods"]
+
+
+def test_contact_list_pages_by_name_from_an_index_and_counts_to_a_cap(client, readonly_user, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from partners.pagination import BoundedPaginator
+    from tests.plans import index_columns, sqlite_plan
+
+    monkeypatch.setattr(BoundedPaginator, "cap", 3)
+    for last_name in ["Dubois", "Arora", "Chen", "Brown"]:
+        ContactFactory(last_name=last_name)
+    client.force_login(readonly_user)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("partners:contact-list"))
+    assert "More than 3 contacts" in response.content.decode()
+    assert [c.last_name for c in response.context["object_list"]] == ["Arora", "Brown", "Chen", "Dubois"]
+    (page_sql,) = [q["sql"] for q in captured.captured_queries if 'ORDER BY "partners_contact"."last_name"' in q["sql"]]
+    if connection.vendor == "sqlite":
+        # Prevents sorting every active contact (300,000 at scale L) for each page.
+        assert "INDEX contact_name" in sqlite_plan(page_sql) and "TEMP B-TREE" not in sqlite_plan(page_sql)
+    else:
+        assert index_columns("partners_contact", "contact_name") == ["last_name", "first_name"]
