@@ -5,8 +5,8 @@ records by key, and only records whose key is shared come back.
 """
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Value
-from django.db.models.functions import Lower
+from django.db.models import CharField, Count, F, Value
+from django.db.models.functions import Cast, Concat, Lower
 from django.utils.translation import gettext_lazy as _
 
 from .duplicate_keys import (
@@ -53,12 +53,12 @@ def _contacts_keyed():
     return Contact.objects.active().annotate(email_key=Lower("email"), full_name_key=contact_name_key_sql())
 
 
-def _shared(queryset, key, *group_by):
-    """Records of ``queryset`` whose ``key`` (within ``group_by``) another record shares; "" never counts."""
+def _shared(queryset, key):
+    """Records of ``queryset`` whose ``key`` another record shares; "" never counts."""
     shared = (
         queryset.exclude(**{key: ""})
         .order_by()
-        .values(*group_by, key)
+        .values(key)
         .annotate(n=Count("pk"))
         .filter(n__gt=1)
         .values(key)
@@ -96,11 +96,12 @@ def contact_duplicate_pairs():
     keyed = _contacts_keyed().select_related("organization")
     pairs = {}
     _pairs(_shared(keyed, "email_key"), "email_key", "email", pairs)
-    by_name = _shared(keyed, "full_name_key", "organization")
-    # The name is only shared within one organization, so group by both.
-    for row in by_name:
-        row.full_name_key_value = (row.organization_id, row.full_name_key_value)
-    _pairs(by_name, "full_name_key", "full_name", pairs)
+    # A name counts when shared within one organization: the key is both. Sharing the name alone would
+    # fetch every "Chloé Bergeron" of every partner (287,000 of 300,000 contacts at scale L).
+    same_place = keyed.exclude(full_name_key="").annotate(
+        place_name_key=Concat(Cast("organization_id", CharField()), Value(" "), "full_name_key")
+    )
+    _pairs(_shared(same_place, "place_name_key"), "place_name_key", "full_name", pairs)
     return sorted(pairs.values(), key=lambda pair: (pair.first.last_name.casefold(), pair.second.pk))
 
 

@@ -145,6 +145,21 @@ def test_duplicates_page_query_count_is_constant(client, merger, django_assert_m
     assert page.count(">Merge<") == 30
 
 
+def test_duplicates_page_lists_a_bounded_number_of_pairs_and_says_how_many_there_are(client, merger, monkeypatch):
+    from partners.views import duplicates
+
+    monkeypatch.setattr(duplicates, "PAIRS_SHOWN", 2)
+    for name in ["Beta", "Alpha", "Gamma"]:
+        OrganizationFactory(name=name), OrganizationFactory(name=f"{name} Inc.")
+    ContactFactory(email="anil@example.org"), ContactFactory(email="ANIL@example.org")
+    client.force_login(merger)
+    response = client.get(reverse("partners:duplicate-list"))
+    assert [pair.first.name for pair in response.context["organization_pairs"]] == ["Alpha", "Beta"]
+    page = response.content.decode()
+    assert page.count("The first 2 of 3 pairs are listed; merge them to see the next ones.") == 1
+    assert page.count(">Merge<") == 2  # the two people work for different organizations
+
+
 def test_merge_page_query_count_is_constant(client, merger, django_assert_max_num_queries):
     keep, remove = OrganizationFactory(name="Sama"), OrganizationFactory(name="Sama Inc.")
     for _ in range(10):
