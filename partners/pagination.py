@@ -27,10 +27,12 @@ class BoundedPaginator(Paginator):
 
     cap = 1000
 
-    def __init__(self, object_list, per_page, *, rows=None, **kwargs):
-        # With ``rows``, a page's rows are taken by id from that queryset (see ``_page_by_id``).
+    def __init__(self, object_list, per_page, *, rows=None, ids=None, **kwargs):
+        # With ``rows``, a page's rows are taken by id from that queryset (see ``_page_by_id``); ``ids``,
+        # if given, picks them instead of ``object_list``: ``ids(offset, limit)`` -> [(id, matches), ...].
         super().__init__(object_list, per_page, **kwargs)
         self.rows = rows
+        self.ids = ids
 
     @cached_property
     def count(self):
@@ -87,9 +89,10 @@ class BoundedPaginator(Paginator):
         """
         number = self._whole_number(number)
         first = (number - 1) * self.per_page
+        size = self.per_page + self.orphans
         found = list(
-            self.object_list.annotate(_matches=Window(Count("pk")))
-            .values_list("pk", "_matches")[first : first + self.per_page + self.orphans]
+            self.ids(first, size) if self.ids else
+            self.object_list.annotate(_matches=Window(Count("pk"))).values_list("pk", "_matches")[first : first + size]
         )
         if found:
             self.count = found[0][1]  # exact, past the cap too; otherwise the bounded count runs

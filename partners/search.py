@@ -289,6 +289,24 @@ def first_ids(text, limit):
     return [pk for kind, pk in rows if kind == 1], [pk for kind, pk in rows if kind == 2]
 
 
+def organization_page(text, offset, limit):
+    """PostgreSQL: ``(id, number of matches)`` of ``limit`` active organizations matching ``text`` (as
+    ``organizations`` matches), from ``offset`` in name order: the directory's page of a search alone.
+
+    The names table holds what the page needs to pick and count its rows (the name to sort by, whether the
+    partner is archived), so the 3,300 matches of a broad text are read there, where the directory's own
+    query fetched each from the organizations by primary key to learn both (9 ms instead of 2.5 at L).
+    """
+    text = text.strip()
+    by_contact, contact_params = _pg_matching(["first_name", "last_name", "email"], text)
+    sql = (f"SELECT id, COUNT(*) OVER () FROM {NAMES} WHERE archived_at IS NULL AND (text LIKE UPPER(%s) "
+           f"OR id = ANY(ARRAY(SELECT organization_id FROM partners_contact WHERE {by_contact}))) "
+           "ORDER BY name, id LIMIT %s OFFSET %s")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [_like(text), *contact_params, limit, offset])
+        return cursor.fetchall()
+
+
 class _AnyOf(Func):
     """``expression = ANY(ARRAY(subquery))``, PostgreSQL's form of ``expression IN (subquery)``.
 

@@ -1,4 +1,6 @@
 """Partner directory, partner page, and organization forms."""
+from functools import partial
+
 from django.contrib import messages
 from django.db.models import Prefetch
 from django.shortcuts import redirect
@@ -6,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
-from .. import services
+from .. import search, services
 from ..filters import OrganizationFilter
 from ..forms import InteractionForm, OrganizationForm
 from ..models import Collaboration, Contact, Interaction, Organization
@@ -48,7 +50,15 @@ class OrganizationListView(RoleRequiredMixin, FilteredListMixin, ListView):
         # Other filters walk the name index and stop at the 26th row; for them the extra step costs more.
         form = self.filterset.form
         searching = self.filterset.is_bound and form.is_valid() and form.cleaned_data.get("q")
-        return super().get_paginator(queryset, per_page, rows=self.queryset.all() if searching else None, **kwargs)
+        ids = None
+        if searching and search.first_ids_answer(searching) and all(
+            value in (None, "", []) for name, value in form.cleaned_data.items() if name != "q"
+        ):
+            # A search alone, by name (PostgreSQL): its page and count come from the names table.
+            ids = partial(search.organization_page, searching)
+        return super().get_paginator(
+            queryset, per_page, rows=self.queryset.all() if searching else None, ids=ids, **kwargs
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

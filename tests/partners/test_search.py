@@ -115,17 +115,45 @@ def test_index_follows_a_restore_that_empties_the_tables(tmp_path):
 
 
 def test_directory_and_global_search_use_the_index(client, team_user, django_assert_max_num_queries):
-    OrganizationFactory(name="Sama")
+    OrganizationFactory(name="Sama", kind="industry")
     client.force_login(team_user)
     with django_assert_max_num_queries(20) as captured:
-        client.get("/partners/", {"q": "sama"})
+        response = client.get("/partners/", {"q": "sama", "kind": "industry"})
+    assert [o.name for o in response.context["object_list"]] == ["Sama"]
+    with django_assert_max_num_queries(20) as alone:
+        response = client.get("/partners/", {"q": "sama"})
+    assert [o.name for o in response.context["object_list"]] == ["Sama"]
     if connection.vendor == "sqlite":
         assert any("partners_organization_fts MATCH" in q["sql"] for q in captured.captured_queries)
+        assert any("partners_organization_fts MATCH" in q["sql"] for q in alone.captured_queries)
     else:
         # ANY(ARRAY(…)), not IN (…): with IN the planner reads every organization to probe the matches.
         assert any('"partners_organization"."id" = ANY(ARRAY(SELECT id FROM partners_organization_search WHERE text LIKE'
                    in q["sql"] for q in captured.captured_queries)
+        # A search alone picks and counts its page in the names table, without visiting the organizations.
+        (page,) = [q["sql"] for q in alone.captured_queries if "COUNT(*) OVER ()" in q["sql"]]
+        assert page.startswith("SELECT id, COUNT(*) OVER () FROM partners_organization_search WHERE archived_at")
     assert [o.name for o in client.get("/search/", {"q": "sam"}).context["organizations"]] == ["Sama"]
+
+
+@pytest.mark.parametrize("page", [1, 2, 3])
+def test_a_directory_search_alone_lists_what_a_plain_scan_lists_in_order(client, team_user, page, monkeypatch):
+    for number in range(7):
+        organization = OrganizationFactory(name=f"Partner {7 - number:02}")
+        if number % 3 == 0:
+            organization.archived_at = timezone.now()
+            organization.save()
+    OrganizationFactory(name="Zeta")
+    ContactFactory(organization=Organization.objects.get(name="Zeta"), last_name="Partnerson")
+    client.force_login(team_user)
+    from partners.views.organizations import OrganizationListView
+
+    per_page = 2
+    monkeypatch.setattr(OrganizationListView, "paginate_by", per_page)
+    response = client.get("/partners/", {"q": "partner", "page": page})
+    expected = list(Organization.objects.active().search("partner").order_by("name").values_list("name", flat=True))
+    assert [o.name for o in response.context["object_list"]] == expected[(page - 1) * per_page: page * per_page]
+    assert response.context["paginator"].count == len(expected) == 5
 
 
 @pytest.mark.parametrize("text", ["sam", "Samaritan", "bridge", "pont", "AI", "nothing"])
@@ -190,3 +218,12 @@ def test_collaborations_of_matching_partners_are_read_from_an_index_alone():
         # The index it reads alone at scale must exist.
         assert index_columns("partners_collaborationpartner", "collaboration_partner_by_org") == [
             "organization_id", "collaboration_id"]
+
+
+def test_a_directory_search_with_a_no_filter_keeps_the_filter(client, team_user):
+    busy, quiet = OrganizationFactory(name="Sama Busy"), OrganizationFactory(name="Sama Quiet")
+    CollaborationFactory(title="Internships", status="active", organizations=[busy])
+    client.force_login(team_user)
+    # "No" is a value too: the search must not be answered as if it were alone.
+    response = client.get("/partners/", {"q": "sama", "active_collaboration": "false"})
+    assert [o.name for o in response.context["object_list"]] == [quiet.name]
