@@ -56,6 +56,7 @@ class PartnerInput(forms.TextInput):
 
     queryset = Organization.objects.none()
     inputs_extra = 0
+    label = ""
 
     def _datalist(self, list_id):
         names = list(self.queryset.order_by("name").values_list("name", flat=True)[: PARTNERS_LISTED + 1])
@@ -72,7 +73,9 @@ class PartnerInput(forms.TextInput):
         for number, one in enumerate([*values, *[""] * self.inputs_extra]):
             one_attrs = {**attrs, "list": list_id, "autocomplete": "off"}
             if number and "id" in attrs:
+                # The field's <label> names the first input only: the others are named for themselves.
                 one_attrs["id"] = f"{attrs['id']}_{number}"
+                one_attrs["aria-label"] = f"{self.label} ({number + 1})"
             inputs.append(super().render(name, one, one_attrs, renderer))
         return format_html_join("", "{}", ((html,) for html in inputs)) + self._datalist(list_id)
 
@@ -157,6 +160,10 @@ class PartnersField(PartnerChoiceMixin, forms.ModelMultipleChoiceField):
     """Several active partners, each typed by name."""
 
     widget = PartnersInput
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.widget.label = self.label
 
     def prepare_value(self, value):
         if value is None or isinstance(value, (str, Organization)):

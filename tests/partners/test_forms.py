@@ -97,3 +97,5 @@ def test_a_collaboration_takes_several_partners_one_per_input():
     html = str(refused["organizations"])
     # The names typed stay, each in its input, with three empty inputs for more.
     assert html.count('name="organizations"') == 5 and 'value="Sam"' in html and "required" not in html
+    # Screen readers name each input: the field's label is tied to the first.
+    assert 'aria-label="Partner organizations (4)"' in html and html.count("aria-label=") == 4
