@@ -112,17 +112,11 @@ class PartnerChoiceMixin:
 
     def _names(self, values):
         """Each value as the widget shows it: an organization or an id as its name, typed text as it was."""
-        ids = record_ids([str(v) for v in values if not isinstance(v, Organization) and v is not None])
-        names = dict(Organization.objects.filter(pk__in=ids).values_list("pk", "name")) if ids else {}
-        shown = []
-        for value in values:
-            if isinstance(value, Organization):
-                shown.append(value.name)
-            elif value is None:
-                shown.append("")
-            else:
-                shown.append(names.get(next(iter(record_ids([str(value)])), None), str(value)))
-        return shown
+        ids = {number: pk for number, value in enumerate(values)
+               if value is not None and not isinstance(value, Organization) for pk in record_ids([str(value)])}
+        names = dict(Organization.objects.filter(pk__in=ids.values()).values_list("pk", "name")) if ids else {}
+        return [value.name if isinstance(value, Organization) else "" if value is None
+                else names.get(ids.get(number), str(value)) for number, value in enumerate(values)]
 
     def _resolve(self, texts):
         texts = [str(text).strip() for text in texts if str(text).strip()]

@@ -5,8 +5,6 @@ from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from ..forms import record_ids  # noqa: F401 (views take ids from query strings through it)
-
 ID_MARK = 918273645546372819  # a number no address holds but for the id it stands in for
 
 

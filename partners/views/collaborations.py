@@ -7,11 +7,11 @@ from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
 from .. import services
 from ..filters import CollaborationFilter
-from ..forms import CollaborationForm, ParticipantFormSet, partners_named
+from ..forms import CollaborationForm, ParticipantFormSet, partners_named, record_ids
 from ..models import Collaboration, Contact, Organization, Participant
 from ..selectors import history_for
 from ..versioning import VersionConflictMixin
-from .base import FilteredListMixin, RoleRequiredMixin, record_ids
+from .base import FilteredListMixin, RoleRequiredMixin
 
 
 class CollaborationListView(RoleRequiredMixin, FilteredListMixin, ListView):

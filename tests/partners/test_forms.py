@@ -2,7 +2,14 @@
 import pytest
 from django.utils import timezone
 
-from partners.forms import MAX_PARTICIPANTS, CollaborationForm, InteractionForm, OrganizationForm, ParticipantFormSet
+from partners.forms import (
+    MAX_PARTICIPANTS,
+    CollaborationForm,
+    InteractionForm,
+    OrganizationForm,
+    ParticipantFormSet,
+    record_ids,
+)
 from partners.models import Collaboration
 from tests.factories import OrganizationFactory, SectorFactory
 
@@ -99,3 +106,7 @@ def test_a_collaboration_takes_several_partners_one_per_input():
     assert html.count('name="organizations"') == 5 and 'value="Sam"' in html and "required" not in html
     # Screen readers name each input: the field's label is tied to the first.
     assert 'aria-label="Partner organizations (4)"' in html and html.count("aria-label=") == 4
+
+
+def test_record_ids_keeps_only_values_that_can_be_ids():
+    assert record_ids(["3", "abc", "²", "-1", "", "99999999999999999999", " 4", "12"]) == [3, 12]
