@@ -182,3 +182,14 @@ def test_people_of_different_organizations_are_listed_without_a_merge_button(cli
 def test_merge_page_answers_403_before_looking_up_the_records(client, team_user):
     assert client.force_login(team_user) is None
     assert client.get(reverse("partners:merge", args=["organization", 999998, 999999])).status_code == 403
+
+
+def test_the_number_of_pairs_is_grouped_like_other_counts(rf, merger):
+    from django.template.loader import render_to_string
+
+    from partners.selectors_duplicates import DuplicatePair
+
+    first, second = OrganizationFactory(name="Sama"), OrganizationFactory(name="Sama Inc.")
+    html = render_to_string("partners/includes/_duplicate_pairs.html",
+                            {"pairs": [DuplicatePair(first, second, ["name"])], "kind": "organization", "total": 1800})
+    assert "The first 1 of 1,800 pairs are listed" in html
