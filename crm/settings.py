@@ -202,6 +202,7 @@ CONTENT_SECURITY_POLICY = {
 # Failures are counted per account in the database, so every server process shares the lock.
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_USERNAME_CALLABLE = "partners.security.attempt_username"
 # axes.W006 asks to lock by IP address too. Behind the proxy, and from the institute's shared network,
 # many people come from one address: one person's typos would lock everyone out. The per-account
 # lock is keyed by username alone, so rotating browsers or cookies does not get around it.

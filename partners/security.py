@@ -32,6 +32,24 @@ class LoginThrottleBackend(AxesStandaloneBackend):
         return super().authenticate(request, username=username, password=password, **kwargs)
 
 
+
+def attempt_username(request, credentials=None):
+    """The username django-axes records an attempt under (AXES_USERNAME_CALLABLE), cut to fit its column.
+
+    Django's login form does not check the username's length, so a sign-in with a 1,000-character name
+    reached the attempts table and failed there on PostgreSQL (a 500). No account has such a name, so the
+    cut name locks out nobody real.
+    """
+    if credentials:
+        username = credentials.get(settings.AXES_USERNAME_FORM_FIELD)
+    else:
+        username = getattr(request, "data", request.POST).get(settings.AXES_USERNAME_FORM_FIELD)
+    return username[:ATTEMPT_USERNAME_LENGTH] if isinstance(username, str) else username
+
+
+# AccessAttempt.username and AccessLog.username are CharField(max_length=255).
+ATTEMPT_USERNAME_LENGTH = 255
+
 def _request_fields(request):
     if request is None:
         return {"method": "-", "path": "-"}

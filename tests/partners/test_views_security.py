@@ -38,6 +38,16 @@ def test_fifth_failure_locks_the_account_and_the_right_password_is_then_refused(
     assert "_auth_user_id" not in client.session
 
 
+
+@pytest.mark.parametrize("login", ["login", "admin:login"])
+def test_a_username_longer_than_the_attempts_column_is_refused_like_any_wrong_one(client, login):
+    """Django's login forms do not check the length; the attempt is recorded under the name cut to 255."""
+    username = "A" * 1000
+    response = client.post(reverse(login), {"username": username, "password": "wrong"})
+    assert response.status_code == 200
+    assert "correct username and password" in response.content.decode()
+    assert list(AccessAttempt.objects.values_list("username", flat=True)) == ["A" * 255]
+
 def test_lock_is_kept_in_the_database_so_every_server_process_sees_it(client, team_user):
     fail_five_times(client, "team")
     assert AccessAttempt.objects.get(username="team").failures_since_start == 5
