@@ -157,8 +157,8 @@ def _person(user):
 PARTNER_COLUMNS = {
     "kind": lambda org, labels: labels["kind"].get(org.kind, org.kind),
     "status": lambda org, labels: labels["status"].get(org.status, org.status),
-    "sectors": lambda org, labels: "; ".join(sector.name for sector in org.sectors.all()),
-    "programs": lambda org, labels: "; ".join(program.name for program in org.programs.all()),
+    "sectors": lambda org, labels: "; ".join(sector.name for sector in org.sector_list),
+    "programs": lambda org, labels: "; ".join(program.name for program in org.program_list),
     "city": lambda org, labels: org.city,
     "country": lambda org, labels: org.country,
     "owner": lambda org, labels: _person(org.relationship_owner),
@@ -170,15 +170,22 @@ PARTNER_COLUMNS = {
 }
 
 
+def partner_values(columns):
+    """A function giving an organization's values for ``columns``, in the list's order and the current language."""
+    chosen = [column for column in PARTNER_COLUMNS if column in columns]
+    labels = {"kind": _labels(Organization.Kind.choices), "status": _labels(Organization.Status.choices)}
+    return lambda organization: [PARTNER_COLUMNS[column](organization, labels) for column in chosen]
+
+
 def partners_table(scope, columns):
     """The filtered partner list with the chosen columns (the name always first)."""
     headings = dict(REPORT_COLUMNS)
     chosen = [column for column in PARTNER_COLUMNS if column in columns]
 
     def rows():
-        labels = {"kind": _labels(Organization.Kind.choices), "status": _labels(Organization.Status.choices)}
+        values = partner_values(columns)
         for organization in reports.partner_rows(scope).iterator(chunk_size=CHUNK_SIZE):
-            yield [organization.localized_name, *(PARTNER_COLUMNS[column](organization, labels) for column in chosen)]
+            yield [organization.localized_name, *values(organization)]
 
     return Table("partners", [_("Name"), *(headings[column] for column in chosen)], rows)
 
@@ -245,7 +252,7 @@ def collaborations_table(scope, columns=()):
     def rows():
         kinds, statuses = _labels(Collaboration.Kind.choices), _labels(Collaboration.Status.choices)
         for collaboration in reports.collaborations_with_partners(scope).iterator(chunk_size=CHUNK_SIZE):
-            partners = "; ".join(org.localized_name for org in collaboration.organizations.all())
+            partners = "; ".join(org.localized_name for org in collaboration.partner_list)
             start = collaboration.start_on or collaboration.start_year
             yield [
                 collaboration.title,

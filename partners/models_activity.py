@@ -178,6 +178,11 @@ class Interaction(Tracked, Versioned):
             # The partner timeline's keyset order; also serves "last interaction" lookups.
             models.Index(fields=["organization", "-occurred_on", "-id"], name="interaction_org_timeline"),
             models.Index(fields=["author", "follow_up_done", "follow_up_on"], name="interaction_follow_up"),
+            # Reports count a period's interactions by month, kind and author, and find partners gone quiet:
+            # every column they read is here, so both databases answer from the index alone.
+            models.Index(
+                fields=["occurred_on", "organization", "kind", "author", "is_synthetic"], name="interaction_period"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -44,6 +44,20 @@ def test_sqlite_runs_in_wal_mode_with_immediate_transactions_and_reads_through_a
     assert int(mmap_size) == 2**30
 
 
+
+@pytest.mark.django_db
+def test_postgresql_connections_do_not_compile_statements_just_in_time():
+    """Read from the settings a PostgreSQL URL yields, and from the live connection when it is PostgreSQL."""
+    probe = "import django; django.setup(); from django.conf import settings; print(settings.DATABASES['default']['OPTIONS'])"
+    env = {**os.environ, "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/crm", "DJANGO_SETTINGS_MODULE": "crm.settings"}
+    result = subprocess.run([sys.executable, "-c", probe], env=env, cwd=PROJECT, capture_output=True, text=True, check=True)
+    assert "-c jit=off" in result.stdout
+    connection = connections["default"]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW jit")
+            assert cursor.fetchone()[0] == "off"
+
 @pytest.mark.django_db(transaction=True)
 def test_simultaneous_writers_never_see_database_is_locked():
     errors, start = [], threading.Barrier(6)

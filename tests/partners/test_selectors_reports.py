@@ -43,7 +43,7 @@ def test_every_block_is_empty_and_zero_on_an_empty_database():
     assert len(reports.interactions_per_month(scope)) == 12
     assert reports.interactions_by_kind(scope) == [] and reports.interactions_by_author(scope) == []
     assert reports.collaborations_by_kind_and_status(scope) == []
-    assert not reports.fair_outcomes(scope).exists()
+    assert reports.fair_outcomes(scope) == []
     assert not reports.agreements_ending(scope).exists() and not reports.cooling_partners(scope).exists()
 
 
@@ -164,6 +164,18 @@ def test_fair_outcomes_count_only_the_filtered_partners_of_editions_in_the_perio
     [row] = reports.fair_outcomes(scope_for({"sector": str(health.pk)}))
     assert (row.name, row.invited_count, row.registered_count, row.attended_count) == ("Fall 2025", 2, 1, 1)
     assert (row.positions_offered, row.interns_placed, row.hires) == (5, 2, 1)
+
+
+def test_fair_outcomes_list_an_edition_without_the_filtered_partners_with_zeros_and_leave_synthetic_out():
+    spring = InternshipFairFactory(name="Spring 2025", held_on=datetime.date(2025, 4, 15))
+    InternshipFairFactory(name="Fall 2025", held_on=datetime.date(2025, 10, 15))
+    FairParticipationFactory(fair=spring, status="attended", interns_hired=4)
+    FairParticipationFactory(fair=spring, status="registered", is_synthetic=True, internships_offered=7)
+    assert [(row.name, row.invited_count, row.registered_count, row.interns_placed, row.positions_offered)
+            for row in reports.fair_outcomes(scope_for())] == [("Fall 2025", 0, 0, 0, 0), ("Spring 2025", 1, 1, 4, 0)]
+    with_synthetic = reports.fair_outcomes(scope_for(include_synthetic=True))
+    assert [(row.name, row.invited_count, row.positions_offered) for row in with_synthetic] == [
+        ("Fall 2025", 0, 0), ("Spring 2025", 2, 7)]
 
 
 def test_agreements_ending_and_cooling_partners_use_n_days():

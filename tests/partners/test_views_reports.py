@@ -2,6 +2,7 @@
 import csv
 import datetime
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -18,6 +19,7 @@ from tests.factories import (
     ProgramFactory,
     PublicationFactory,
     SectorFactory,
+    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -117,6 +119,35 @@ def test_report_page_escapes_what_users_typed(client, team_user):
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
 
+
+def test_partner_list_shows_every_column_as_text_a_reader_can_use(client, team_user):
+    """Each cell as the table shows it (the downloads' values): labels, names joined, counts, ISO dates, a dash
+    for nothing known."""
+    today = timezone.localdate()
+    owner = UserFactory(username="jdoe", first_name="Jane", last_name="Doe")
+    busy = OrganizationFactory(
+        name="Busy", kind="startup", status="prospect", city="Québec", country="Canada", partner_since=2019,
+        relationship_owner=owner, sectors=[SectorFactory(name="Health"), SectorFactory(name="Energy")],
+        programs=[ProgramFactory(name="Industry")],
+    )
+    ContactFactory.create_batch(2, organization=busy)
+    ContactFactory(organization=busy, archived_at=timezone.now())
+    for days in (3, 40, 400):
+        InteractionFactory(organization=busy, occurred_on=today - datetime.timedelta(days=days))
+    CollaborationFactory(organizations=[busy], status="active")
+    OrganizationFactory(name="Quiet", city="", country="")
+    client.force_login(team_user)
+    every_column = ["kind", "status", "sectors", "programs", "city", "country", "owner", "partner_since", "contacts",
+                    "interactions", "active_collaborations", "last_interaction"]
+    page = client.get(reverse("partners:report"), {"columns": every_column}).content.decode()
+    table = page[page.index('<table class="report-list">'):]
+    rows = [re.findall(r"<td[^>]*>(.*?)</td>", row) for row in re.findall(r"<tr><th scope=\"row\">(.*?)</tr>", table, re.S)]
+    assert rows == [
+        ["Startup", "Prospect", "Energy; Health", "Industry", "Québec", "Canada", "Jane Doe", "2019", "2", "3", "1",
+         (today - datetime.timedelta(days=3)).isoformat()],
+        ["Industry company", "Partner", "—", "—", "—", "—", "—", "—", "0", "0", "0", "—"],
+    ]
+    assert '<td class="num">2019</td>' in table and "<td>Jane Doe</td>" in table
 
 def test_report_query_count_does_not_grow_with_the_data(client, team_user, django_assert_max_num_queries):
     today = timezone.localdate()
