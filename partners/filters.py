@@ -16,7 +16,7 @@ from django_filters.fields import ModelChoiceField
 from . import search
 from .forms import PartnerField
 from .models import Collaboration, Contact, InternshipFair, Organization, Program, Sector, person_name
-from .renderers import FilterFormRenderer
+from .renderers import PlainWidgetRenderer
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -24,7 +24,7 @@ DATE = forms.DateInput(attrs={"type": "date"})
 class FilterForm(forms.Form):
     """The form of every list's filters: rendered on each page view, so its widgets are written directly."""
 
-    default_renderer = FilterFormRenderer()
+    default_renderer = PlainWidgetRenderer()
 
 
 class ListedModelChoiceField(ModelChoiceField):

@@ -17,6 +17,7 @@ from .models import (
     Participant,
     normalize_name,
 )
+from .renderers import PlainWidgetRenderer
 from .selectors_duplicates import contacts_like, organizations_like
 from .versioning import VersionedFormMixin
 
@@ -193,6 +194,9 @@ class RecordsField(forms.ModelMultipleChoiceField):
 
 class InteractionForm(VersionedFormMixin, forms.ModelForm):
     """Log or edit a touch with one organization; contacts are limited to its people."""
+
+    # A checkbox per contact of the partner: hundreds for a large one, written in Python.
+    default_renderer = PlainWidgetRenderer()
 
     class Meta:
         model = Interaction
