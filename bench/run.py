@@ -8,6 +8,7 @@ noise hits them alike; SCALE=L also samples S in the same rounds, so "L versus S
 like. Writes bench/results/<vendor>-<scale>.md and .json and prints the table.
 """
 import argparse
+import gc
 import json
 import math
 import os
@@ -327,6 +328,12 @@ def measure(top):
                 sample(compare)
                 runs[scale][name]["compare"] = compare
     samples = {scale: {name: {kind: [] for kind in run} for name, run in runs[scale].items()} for scale in scales}
+    # Every page has run: collect as a gunicorn worker does (crm/wsgi.py). With Python's default threshold a
+    # full collection over everything loaded so far stalled one sample in thirty by 100 ms or more.
+    from crm.wsgi import tune_garbage_collector
+
+    gc.collect()
+    tune_garbage_collector()
     for round_number in range(ROUNDS[top]):
         for scale in scales:
             use(scale)
