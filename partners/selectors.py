@@ -129,8 +129,11 @@ def global_search(text, limit):
             "contacts": contacts,
             "collaborations": search.with_ids(Collaboration.objects.all(), collaboration_ids).order_by("title", "pk"),
         }
+    # The first ids are picked by name alone (SQLite reads both from an index for every match), then only
+    # those rows are fetched: sorting whole rows read all 3,300 matches of a broad text at scale L.
+    first = search.organizations(Organization.objects.active(), text).order_by("name", "pk").values("pk")[:limit]
     return {
-        "organizations": search.organizations(Organization.objects.active(), text).order_by("name", "pk")[:limit],
+        "organizations": Organization.objects.filter(pk__in=first).order_by("name", "pk"),
         "contacts": contacts,
         "collaborations": search.collaborations(Collaboration.objects.all(), text).order_by("title", "pk")[:limit],
     }
