@@ -221,6 +221,12 @@ def test_a_partner_matching_by_name_and_by_contact_is_listed_once_and_read_from_
     assert index_columns("partners_organization", "organization_id_archived_name") == ["id", "archived_at", "name"]
 
 
+def test_organizations_and_collaborations_match_on_every_column_of_their_index_and_only_those():
+    # Their FTS5 phrases have no column filter: a column added to these tables would be searched too.
+    assert list(search.FTS_TABLES["partners_organization"]) == ["name", "name_fr", "short_name"]
+    assert list(search.FTS_TABLES["partners_collaboration"]) == ["title", "summary"]
+
+
 def test_collaborations_of_matching_partners_are_read_from_an_index_alone():
     sama = OrganizationFactory(name="Sama")
     CollaborationFactory(title="Internships", organizations=[sama])
