@@ -40,15 +40,16 @@ def attempt_username(request, credentials=None):
     reached the attempts table and failed there on PostgreSQL (a 500). No account has such a name, so the
     cut name locks out nobody real.
     """
+    from axes.models import AccessAttempt  # models load after this module, which the settings name
+
     if credentials:
         username = credentials.get(settings.AXES_USERNAME_FORM_FIELD)
     else:
         username = getattr(request, "data", request.POST).get(settings.AXES_USERNAME_FORM_FIELD)
-    return username[:ATTEMPT_USERNAME_LENGTH] if isinstance(username, str) else username
+    if not isinstance(username, str):
+        return username
+    return username[: AccessAttempt._meta.get_field("username").max_length]
 
-
-# AccessAttempt.username and AccessLog.username are CharField(max_length=255).
-ATTEMPT_USERNAME_LENGTH = 255
 
 def _request_fields(request):
     if request is None:
