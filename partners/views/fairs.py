@@ -1,5 +1,6 @@
 """Internship fair editions and partners' participation."""
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
@@ -33,9 +34,13 @@ class FairDetailView(RoleRequiredMixin, DetailView):
     def get_queryset(self):
         return InternshipFair.objects.with_outcomes().select_related("series")
 
+    # An edition of a large fair lists hundreds of partners: a page of them at a time (2,000 took 300 ms).
+    participations_per_page = 100
+
     def get_context_data(self, **kwargs):
-        participations = self.object.participations.select_related("organization").order_by("organization__name")
-        return super().get_context_data(participations=participations, **kwargs)
+        participations = self.object.participations.select_related("organization").order_by("organization__name", "pk")
+        page_obj = Paginator(participations, self.participations_per_page).get_page(self.request.GET.get("page"))
+        return super().get_context_data(participations=page_obj.object_list, page_obj=page_obj, **kwargs)
 
 
 class ParticipationFormMixin:

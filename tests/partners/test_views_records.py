@@ -206,6 +206,30 @@ def test_record_pages_are_titled_by_the_record_and_show_history_once(client, rea
     assert html.count('id="history-title"') == 1
 
 
+
+def test_a_large_fair_lists_its_partners_a_page_at_a_time(client, readonly_user, monkeypatch):
+    from partners.views.fairs import FairDetailView
+
+    monkeypatch.setattr(FairDetailView, "participations_per_page", 2)
+    fair = InternshipFairFactory()
+    for name in ("Cohere", "Ai Vancouver", "Dialogue"):
+        FairParticipationFactory(fair=fair, organization=OrganizationFactory(name=name))
+    client.force_login(readonly_user)
+    url = reverse("partners:fair-detail", args=[fair.pk])
+
+    def shown(query):
+        response = client.get(url, query)
+        assert response.status_code == 200
+        return [p.organization.name for p in response.context["participations"]], response.content.decode()
+
+    names, page = shown({})
+    assert names == ["Ai Vancouver", "Cohere"]
+    assert "Page 1 of 2" in page and 'href="?page=2"' in page and "(3)" in page
+    assert shown({"page": "2"})[0] == ["Dialogue"]
+    # A page number that is not one, or past the end, shows a page rather than an error.
+    assert shown({"page": "x"})[0] == ["Ai Vancouver", "Cohere"]
+    assert shown({"page": "99"})[0] == ["Dialogue"]
+
 def test_fair_detail_query_count_is_constant(client, readonly_user, django_assert_max_num_queries):
     # Guards against a query per participating organization.
     fair = InternshipFairFactory()
