@@ -1,12 +1,14 @@
 """Writes that touch several rows: one function per business action."""
 import datetime
 import json
+import re
 
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _, gettext_noop
 
@@ -329,7 +331,7 @@ def contact_anonymize(*, contact, by=None):
     publications keep their links.
     """
     contact = Contact.objects.select_for_update().get(pk=contact.pk)
-    old_name = contact.full_name
+    old_name, old_email = contact.full_name, contact.email
     erased = _erased_values(contact)
     for name, value in erased.items():
         setattr(contact, name, value)
@@ -341,7 +343,48 @@ def contact_anonymize(*, contact, by=None):
     # The history must not keep what the record no longer holds.
     contact.history.update(**erased)
     _scrub_admin_log(contact, old_name)
+    _scrub_interactions(contact, [old_name, old_email], by=by)
     return contact
+
+
+def _scrub_interactions(contact, mentions, *, by=None):
+    """Replace the person's full name and email, as whole words in any case, in the subjects and notes of
+    their organization's interactions and of those they took part in, and in those interactions' history.
+
+    Other organizations' interactions are left alone: a namesake there is more likely someone else.
+    """
+    mentions = [mention.strip() for mention in mentions if mention and mention.strip()]
+    if not mentions:
+        return
+    pattern = re.compile("|".join(rf"(?<!\w){re.escape(mention)}(?!\w)" for mention in mentions), re.IGNORECASE)
+    mentioned = Q()
+    for mention in mentions:
+        mentioned |= Q(subject__icontains=mention) | Q(notes__icontains=mention)
+    theirs = Q(organization_id=contact.organization_id) | Q(pk__in=contact.interactions.values("pk"))
+
+    def scrubbed(record):
+        changed = False
+        for field in ("subject", "notes"):
+            text = getattr(record, field)
+            new_text = pattern.sub(contact.full_name, text)
+            if new_text != text:
+                setattr(record, field, new_text[: record._meta.get_field(field).max_length])
+                changed = True
+        return changed
+
+    for interaction in Interaction.objects.filter(theirs).filter(mentioned).select_for_update():
+        if scrubbed(interaction):
+            interaction._change_reason = ANONYMIZE_REASON
+            if by is not None:
+                interaction._history_user = by
+            interaction.save()  # moves the version on: an edit opened before is refused, not saved over this
+    # Earlier versions too, including those whose text has changed since.
+    history = Interaction.history.filter(
+        Q(organization_id=contact.organization_id) | Q(id__in=contact.interactions.values("pk"))
+    ).filter(mentioned)
+    for record in history:
+        if scrubbed(record):
+            record.save(update_fields=["subject", "notes"])
 
 
 def _scrub_admin_log(contact, old_name):

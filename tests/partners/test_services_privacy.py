@@ -93,3 +93,31 @@ def test_anonymize_scrubs_the_name_from_the_admin_change_log(person, admin_user)
     text = str(list(LogEntry.objects.values()))
     assert "Pouria" not in text and "Ghods" not in text
     assert LogEntry.objects.get(content_type=contact_type).object_repr == f"Anonymized contact {person.pk}"
+
+
+def test_anonymize_replaces_the_name_and_email_in_the_organizations_interactions_and_their_history(person, admin_user):
+    interaction = InteractionFactory(
+        organization=person.organization, subject="Call with pouria ghods",
+        notes="Pouria Ghods (Pouria@Giatec.example) wants a demo. Cc: Pouria Ghodsian.",
+    )
+    # An earlier version named the person; the notes no longer do, but the history still holds it.
+    older = InteractionFactory(organization=person.organization, subject="Intro", notes="Met Pouria Ghods at ALL IN.")
+    older.notes = "Met the CEO at ALL IN."
+    older.save()
+    elsewhere = InteractionFactory(subject="Pouria Ghods was mentioned here too")
+    version = interaction.version
+    contact_anonymize(contact=person, by=admin_user)
+    label = f"Anonymized contact {person.pk}"
+    interaction.refresh_from_db()
+    assert interaction.subject == f"Call with {label}"
+    # Whole words only: another name that starts the same way stays.
+    assert interaction.notes == f"{label} ({label}) wants a demo. Cc: Pouria Ghodsian."
+    # A form opened on the interaction before is refused on save rather than writing the name back.
+    assert interaction.version == version + 1
+    for record in Interaction.history.filter(id__in=[interaction.pk, older.pk]):
+        text = f"{record.subject} {record.notes}".lower().replace("pouria ghodsian", "")
+        assert "pouria ghods" not in text and "giatec.example" not in text
+    assert Interaction.history.filter(id=older.pk).earliest("history_date").notes == f"Met {label} at ALL IN."
+    # Another organization's interaction is left alone: a namesake there is more likely someone else.
+    elsewhere.refresh_from_db()
+    assert elsewhere.subject == "Pouria Ghods was mentioned here too"
