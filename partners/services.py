@@ -360,7 +360,8 @@ def _scrub_interactions(contact, mentions, *, by=None):
     mentioned = Q()
     for mention in mentions:
         mentioned |= Q(subject__icontains=mention) | Q(notes__icontains=mention)
-    theirs = Q(organization_id=contact.organization_id) | Q(pk__in=contact.interactions.values("pk"))
+    # The interactions and their historical rows both have these columns: one condition serves both.
+    theirs = Q(organization_id=contact.organization_id) | Q(id__in=contact.interactions.values("pk"))
 
     def scrubbed(record):
         changed = False
@@ -379,10 +380,7 @@ def _scrub_interactions(contact, mentions, *, by=None):
                 interaction._history_user = by
             interaction.save()  # moves the version on: an edit opened before is refused, not saved over this
     # Earlier versions too, including those whose text has changed since.
-    history = Interaction.history.filter(
-        Q(organization_id=contact.organization_id) | Q(id__in=contact.interactions.values("pk"))
-    ).filter(mentioned)
-    for record in history:
+    for record in Interaction.history.filter(theirs).filter(mentioned):
         if scrubbed(record):
             record.save(update_fields=["subject", "notes"])
 
