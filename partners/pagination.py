@@ -29,7 +29,8 @@ class BoundedPaginator(Paginator):
 
     def __init__(self, object_list, per_page, *, rows=None, ids=None, **kwargs):
         # With ``rows``, a page's rows are taken by id from that queryset (see ``_page_by_id``); ``ids``,
-        # if given, picks them instead of ``object_list``: ``ids(offset, limit)`` -> [(id, matches), ...].
+        # if given, picks them instead of ``object_list``: ``ids(offset, limit, bound)`` -> [(id, matches), ...],
+        # the matches counted exactly up to ``bound``.
         super().__init__(object_list, per_page, **kwargs)
         self.rows = rows
         self.ids = ids
@@ -90,12 +91,14 @@ class BoundedPaginator(Paginator):
         number = self._whole_number(number)
         first = (number - 1) * self.per_page
         size = self.per_page + self.orphans
+        # Past the cap and past this page: enough to say "more than 1,000" and whether a next page exists.
+        bound = max(self.cap, first + size) + 1
         found = list(
-            self.ids(first, size) if self.ids else
+            self.ids(first, size, bound) if self.ids else
             self.object_list.annotate(_matches=Window(Count("pk"))).values_list("pk", "_matches")[first : first + size]
         )
         if found:
-            self.count = found[0][1]  # exact, past the cap too; otherwise the bounded count runs
+            self.count = found[0][1]  # exact up to bound at least; otherwise the bounded count runs
         number = self.validate_number(number)
         if not found and number > 1:
             raise EmptyPage(self.error_messages["no_results"])
