@@ -1,5 +1,6 @@
-# PostgreSQL: the names table gets an index of the active partners in name order (partners.search.NAMES);
-# ensure_index rebuilds the table with it where it is missing. On SQLite there is nothing new.
+# PostgreSQL: the names table (partners.search.NAMES) gets an index of the active partners in name order and
+# marks the partners in a collaboration, kept by triggers on their links, with an index of their own names;
+# ensure_index rebuilds the table with them where they are missing. On SQLite there is nothing new.
 from django.db import migrations
 
 
