@@ -122,18 +122,16 @@ def global_search(text, limit):
     """The first ``limit`` matches of ``text`` among active organizations (by name), active contacts and
     collaborations (by title), through the search index."""
     contacts = search.contacts(Contact.objects.active(), text).select_related("organization")[:limit]
-    if search.first_ids_answer(text):
+    if search.indexed(text):
         organization_ids, collaboration_ids = search.first_ids(text, limit)
         return {
             "organizations": search.with_ids(Organization.objects.all(), organization_ids).order_by("name", "pk"),
             "contacts": contacts,
             "collaborations": search.with_ids(Collaboration.objects.all(), collaboration_ids).order_by("title", "pk"),
         }
-    # The first ids are picked by name alone (SQLite reads both from an index for every match), then only
-    # those rows are fetched: sorting whole rows read all 3,300 matches of a broad text at scale L.
-    first = search.organizations(Organization.objects.active(), text).order_by("name", "pk").values("pk")[:limit]
+    # Texts the index cannot search (too short): the plain scan.
     return {
-        "organizations": Organization.objects.filter(pk__in=first).order_by("name", "pk"),
+        "organizations": search.organizations(Organization.objects.active(), text).order_by("name", "pk")[:limit],
         "contacts": contacts,
         "collaborations": search.collaborations(Collaboration.objects.all(), text).order_by("title", "pk")[:limit],
     }

@@ -51,7 +51,7 @@ class OrganizationListView(RoleRequiredMixin, FilteredListMixin, ListView):
         form = self.filterset.form
         searching = self.filterset.is_bound and form.is_valid() and form.cleaned_data.get("q")
         ids = None
-        if searching and search.first_ids_answer(searching) and all(
+        if searching and search.organization_page_answers(searching) and all(
             value in (None, "", []) for name, value in form.cleaned_data.items() if name != "q"
         ):
             # A search alone, by name (PostgreSQL): its page and count come from the names table.
