@@ -51,10 +51,10 @@ class OrganizationListView(RoleRequiredMixin, FilteredListMixin, ListView):
         form = self.filterset.form
         searching = self.filterset.is_bound and form.is_valid() and form.cleaned_data.get("q")
         ids = None
-        if searching and search.organization_page_answers(searching) and all(
+        if searching and search.indexed(searching) and all(
             value in (None, "", []) for name, value in form.cleaned_data.items() if name != "q"
         ):
-            # A search alone, by name (PostgreSQL): its page and count come from the names table.
+            # A search alone, by name: its page and its count, bounded past the cap, from one statement.
             ids = partial(search.organization_page, searching)
         return super().get_paginator(
             queryset, per_page, rows=self.queryset.all() if searching else None, ids=ids, **kwargs
