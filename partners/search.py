@@ -315,101 +315,125 @@ def indexed(text):
     return _indexed(text.strip())
 
 
+# Names walked in order, at most, before a search's page is sorted from all its matches instead.
+WALK = 5000
+
+
 def first_ids(text, limit):
     """The ids of the first ``limit`` active organizations by name and collaborations by title matching
     ``text`` (as ``organizations`` and ``collaborations`` match), from one statement.
 
-    A broad text matches 3,300 of 100,000 partners. On PostgreSQL each is a heap visit to recheck the
-    trigram match: the organizations may be found walking the active names in order until ``limit`` match
-    (as the directory does), and the collaborations through the names of the partners that take part in
-    one (a partial index), so neither reads all the matches (7 to 3 ms at that scale). SQLite walks its
-    names the same way for a broad text (``_SQLITE_BY_NAME``) and matches the partners' names once for
-    both lists (1.5 ms of FTS5 at that scale). The caller then fetches ``limit`` rows of each
-    (``with_ids``).
+    The organizations come as a directory page does (``_pg_by_name``, ``_sqlite_by_name``). The
+    collaborations found through their partners' names: on PostgreSQL from the names of the partners in a
+    collaboration only (a partial index: 280 of a broad text's 3,300 matches at scale L), on SQLite from
+    the same FTS5 match as the organizations. The caller then fetches ``limit`` rows of each (``with_ids``).
     """
-    sql, params = (_pg_first_ids if connection.vendor == "postgresql" else _sqlite_first_ids)(text.strip(), limit)
+    text = text.strip()
+    if connection.vendor == "postgresql":
+        ctes, organizations, params = _pg_by_name(text, 0, limit)
+        own, own_params = _pg_matching(["title", "summary"], text)
+        partners, partner_params = _pg_partnered(text)
+        sql = (f"WITH {ctes} (SELECT 1, id FROM ({organizations}) AS organizations) "
+               "UNION ALL (SELECT 2, id FROM partners_collaboration WHERE id = ANY(ARRAY("
+               f"SELECT id FROM partners_collaboration WHERE {own} UNION {partners})) ORDER BY title, id LIMIT %s)")
+        params += [*own_params, *partner_params, limit]
+    else:
+        ctes, organizations, by_name_params = _sqlite_by_name(0, limit)
+        sql = (
+            "WITH by_name AS MATERIALIZED (SELECT rowid AS id FROM partners_organization_fts "
+            "WHERE partners_organization_fts MATCH %s), "
+            "named AS MATERIALIZED (SELECT id FROM by_name UNION ALL SELECT organization_id FROM partners_contact "
+            "WHERE id IN (SELECT rowid FROM partners_contact_fts WHERE partners_contact_fts MATCH %s)), "
+            f"{ctes} SELECT 1, id FROM ({organizations}) "
+            "UNION ALL SELECT 2, id FROM (SELECT id FROM partners_collaboration WHERE id IN ("
+            "SELECT rowid FROM partners_collaboration_fts WHERE partners_collaboration_fts MATCH %s UNION ALL "
+            "SELECT collaboration_id FROM partners_collaborationpartner WHERE organization_id IN (SELECT id FROM by_name)"
+            ") ORDER BY title, id LIMIT %s)"
+        )
+        params = [_phrase(text), _phrase(text, ["first_name", "last_name", "email"]), *by_name_params,
+                  _phrase(text), limit]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     return [pk for kind, pk in rows if kind == 1], [pk for kind, pk in rows if kind == 2]
 
 
-# SQLite: the active organizations whose ids are in the CTE ``named``, by name, LIMIT %s OFFSET %s (given twice).
-# A broad text (more matches than one partner in 40) walks the index of active names, probing the matches,
-# and stops at the page's last row; a selective one sorts its few matches. SQLite's planner cannot tell the
-# two apart, and each plan is slow for the other kind: 100,000 probes, or 3,300 rows fetched and sorted.
-_SQLITE_BROAD = "(SELECT COUNT(*) * 40 > (SELECT max(id) FROM partners_organization) FROM named)"
-_SQLITE_BY_NAME = (
-    # ``id IN named`` first: the index holds the id, and archived_at is the index's own condition.
-    "SELECT * FROM (SELECT id FROM partners_organization INDEXED BY organization_name "
-    f"WHERE id IN named AND archived_at IS NULL ORDER BY name, id LIMIT (CASE WHEN {_SQLITE_BROAD} THEN %s ELSE 0 END) "
-    "OFFSET %s) UNION ALL SELECT * FROM (SELECT id FROM partners_organization "
-    f"WHERE archived_at IS NULL AND id IN named ORDER BY name, id LIMIT (CASE WHEN {_SQLITE_BROAD} THEN 0 ELSE %s END) "
-    "OFFSET %s)"
-)
-
-
-def _sqlite_first_ids(text, limit):
-    sql = (
-        "WITH by_name AS MATERIALIZED (SELECT rowid AS id FROM partners_organization_fts "
-        "WHERE partners_organization_fts MATCH %s), "
-        "named AS MATERIALIZED (SELECT id FROM by_name UNION ALL SELECT organization_id FROM partners_contact "
-        "WHERE id IN (SELECT rowid FROM partners_contact_fts WHERE partners_contact_fts MATCH %s)) "
-        f"SELECT 1, id FROM ({_SQLITE_BY_NAME}) "
-        "UNION ALL SELECT 2, id FROM (SELECT id FROM partners_collaboration WHERE id IN ("
-        "SELECT rowid FROM partners_collaboration_fts WHERE partners_collaboration_fts MATCH %s UNION ALL "
-        "SELECT collaboration_id FROM partners_collaborationpartner WHERE organization_id IN (SELECT id FROM by_name)"
-        ") ORDER BY title, id LIMIT %s)"
-    )
-    return sql, [_phrase(text), _phrase(text, ["first_name", "last_name", "email"]), limit, 0, limit, 0,
-                 _phrase(text), limit]
-
-
-def _pg_first_ids(text, limit):
-    named, named_params = _pg_named(text, "id, name", where="archived_at IS NULL")
-    by_contact, contact_params = _pg_matching(["first_name", "last_name", "email"], text)
-    own, own_params = _pg_matching(["title", "summary"], text)
-    partners, partner_params = _pg_partnered(text)
-    sql = (
-        "(SELECT 1, id FROM ("
-        f"({named} ORDER BY name, id LIMIT %s) UNION "
-        "(SELECT id, name FROM partners_organization WHERE archived_at IS NULL AND id = ANY(ARRAY("
-        f"SELECT organization_id FROM partners_contact WHERE {by_contact})) ORDER BY name, id LIMIT %s)"
-        ") AS organizations ORDER BY name, id LIMIT %s) "
-        "UNION ALL (SELECT 2, id FROM partners_collaboration WHERE id = ANY(ARRAY("
-        f"SELECT id FROM partners_collaboration WHERE {own} UNION {partners}"
-        ")) ORDER BY title, id LIMIT %s)"
-    )
-    return sql, [*named_params, limit, *contact_params, limit, limit, *own_params, *partner_params, limit]
-
-
 def organization_page(text, offset, limit, bound):
     """``(id, number of matches up to bound)`` of ``limit`` active organizations matching ``text`` (as
     ``organizations`` matches), from ``offset`` in name order: the directory's page of a search alone.
 
-    A broad text matches 3,300 of 100,000 partners: sorting them all for a page of 25, and counting them
-    all, read every match's row. On PostgreSQL the planner may walk the names in order instead (an index
-    that holds them, ``partners_organization_search_by_name``) and stop at the page's last row, and the
-    count stops at ``bound``: the list says "more than 1,000" past its cap anyway (5 to 2.4 ms at that
-    scale). For a selective text it sorts the few matches. SQLite does the same by the number of matches
-    (``_SQLITE_BY_NAME``): 5.2 to 3 ms.
+    The count stops at ``bound``: past its cap the list says "more than 1,000" anyway, and counting all
+    3,300 matches of a broad text at scale L read every one of them.
     """
     text = text.strip()
-    if connection.vendor == "sqlite":
-        ids = organization_ids(text)
-        sql = (f"WITH named AS MATERIALIZED ({ids.sql}) SELECT id, (SELECT COUNT(*) FROM (SELECT 1 FROM "
-               f"partners_organization WHERE archived_at IS NULL AND id IN named LIMIT %s)) FROM ({_SQLITE_BY_NAME})")
-        params = [*ids.params, bound, limit, offset, limit, offset]
+    if connection.vendor == "postgresql":
+        ctes, page, params = _pg_by_name(text, offset, limit, bound=bound)
+        sql = f"WITH {ctes} SELECT id, (SELECT matches FROM counted) FROM ({page}) AS page"
     else:
-        by_contact, contact_params = _pg_matching(["first_name", "last_name", "email"], text)
-        matching = (f"archived_at IS NULL AND (text LIKE UPPER(%s) OR id = ANY(ARRAY("
-                    f"SELECT organization_id FROM partners_contact WHERE {by_contact})))")
-        sql = (f"SELECT id, (SELECT COUNT(*) FROM (SELECT FROM {NAMES} WHERE {matching} LIMIT %s) AS bounded) "
-               f"FROM {NAMES} WHERE {matching} ORDER BY name, id LIMIT %s OFFSET %s")
-        params = [_like(text), *contact_params, bound, _like(text), *contact_params, limit, offset]
+        ids = organization_ids(text)
+        ctes, page, page_params = _sqlite_by_name(offset, limit)
+        sql = (f"WITH named AS MATERIALIZED ({ids.sql}), counted AS MATERIALIZED (SELECT COUNT(*) AS matches FROM "
+               f"(SELECT 1 FROM partners_organization WHERE archived_at IS NULL AND id IN named LIMIT %s)), {ctes} "
+               f"SELECT id, (SELECT matches FROM counted) FROM ({page})")
+        params = [*ids.params, bound, *page_params]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
+
+
+# A page of the active organizations matching a text, by name: ``(CTEs, SELECT id, name, params)``.
+#
+# A broad text matches 3,300 of 100,000 partners at scale L. Sorting them all for a page of 25 reads each
+# match (a heap visit on PostgreSQL to recheck the trigram match: 4 ms); walking the names in order and
+# checking each stops at the page's last row (0.5 ms for "boreal"), but costs the whole index when the
+# matches lie late in the alphabet ("zephyr": 13 ms on PostgreSQL, 24 on SQLite). So the first WALK names
+# are walked and, when they hold the page, give it; otherwise the matches are sorted as before, which then
+# costs the walk more (0.7 ms). Neither database's planner can tell the two cases apart.
+
+def _pg_by_name(text, offset, limit, bound=None):
+    """PostgreSQL: with ``bound``, also the CTE ``counted`` (``matches``: their number, up to ``bound``),
+    which comes first: a text matching fewer than ``bound`` partners is not worth walking for."""
+    by_contact, contact_params = _pg_matching(["first_name", "last_name", "email"], text)
+    like = _like(text)
+    matching = "archived_at IS NULL AND (text LIKE UPPER(%s) OR id = ANY((SELECT ids FROM contacts)::bigint[]))"
+    ctes = [f"contacts AS MATERIALIZED (SELECT ARRAY(SELECT organization_id FROM partners_contact "
+            f"WHERE {by_contact}) AS ids)"]
+    params = [*contact_params]
+    walk_if, walk_if_params = "true", []
+    if bound is not None:
+        ctes.append(f"counted AS MATERIALIZED (SELECT COUNT(*) AS matches FROM (SELECT FROM {NAMES} "
+                    f"WHERE {matching} LIMIT %s) AS bounded)")
+        params += [like, bound]
+        walk_if, walk_if_params = "(SELECT matches FROM counted) >= %s", [bound]
+    end = offset + limit
+    ctes.append(f"walked AS MATERIALIZED (SELECT id, name FROM (SELECT id, name, text FROM {NAMES} "
+                f"WHERE archived_at IS NULL AND {walk_if} ORDER BY name, id LIMIT {WALK}) AS walk "
+                "WHERE text LIKE UPPER(%s) OR id = ANY((SELECT ids FROM contacts)::bigint[]) ORDER BY name, id LIMIT %s)")
+    # All the matches, only when the walk did not hold the page, and collected without an order: asked for
+    # them in name order, the planner would walk the whole index of names.
+    ctes.append(f"matches AS MATERIALIZED (SELECT id, name FROM {NAMES} "
+                f"WHERE (SELECT COUNT(*) FROM walked) < %s AND {matching})")
+    params += [*walk_if_params, like, end, end, like]
+    page = ("SELECT id, name FROM ((SELECT id, name FROM walked WHERE (SELECT COUNT(*) FROM walked) >= %s) UNION ALL "
+            "(SELECT id, name FROM matches ORDER BY name, id LIMIT %s)) AS found ORDER BY name, id LIMIT %s OFFSET %s")
+    return ", ".join(ctes), page, [*params, end, end, limit, offset]
+
+
+def _sqlite_by_name(offset, limit):
+    """SQLite: over the CTE ``named`` (ids of matching partners, maybe repeated or archived). Only a broad
+    text (more matches than one partner in 40) walks: for the others the walk would rarely hold the page."""
+    broad = "(SELECT COUNT(*) * 40 > (SELECT max(id) FROM partners_organization) FROM named)"
+    # No ORDER BY over the walk: it comes in name order, and sorting it would read all of it.
+    ctes = ("walked AS MATERIALIZED (SELECT id, name FROM (SELECT id, name FROM partners_organization "
+            f"INDEXED BY organization_name WHERE archived_at IS NULL ORDER BY name, id "
+            f"LIMIT (CASE WHEN {broad} THEN {WALK} ELSE 0 END)) WHERE id IN named LIMIT %s)")
+    # LIMIT 0, not a WHERE: SQLite would run the sort's loop to test a WHERE that is false on every row.
+    page = ("SELECT id, name FROM (SELECT id, name FROM walked WHERE (SELECT COUNT(*) FROM walked) >= %s UNION ALL "
+            "SELECT * FROM (SELECT id, name FROM partners_organization WHERE archived_at IS NULL AND id IN named "
+            "ORDER BY name, id LIMIT (CASE WHEN (SELECT COUNT(*) FROM walked) < %s THEN %s ELSE 0 END))) "
+            "ORDER BY name, id LIMIT %s OFFSET %s")
+    end = offset + limit
+    return ctes, page, [end, end, end, end, limit, offset]
 
 
 class _AnyOf(Func):

@@ -162,7 +162,6 @@ def test_directory_and_global_search_use_the_index(client, team_user, django_ass
                    in q["sql"] for q in captured.captured_queries)
         # A search alone picks and counts its page in the names table, without visiting the organizations.
         (page,) = [q["sql"] for q in alone.captured_queries if "partners_organization_search" in q["sql"]]
-        assert page.startswith("SELECT id, (SELECT COUNT(*) FROM (SELECT FROM partners_organization_search WHERE")
         assert "partners_organization" not in page.replace("partners_organization_search", "")
     assert [o.name for o in client.get("/search/", {"q": "sam"}).context["organizations"]] == ["Sama"]
 
@@ -177,9 +176,17 @@ def add_fillers(count):
         [Organization(name=f"Filler {n:03}", name_key=f"filler {n:03}", kind="industry") for n in range(count)])
 
 
+# A walk of 5,000 names holds these tests' pages, of 4 some, of one none (the matches are then sorted).
+WALKS = [5000, 4, 1]
+
+
+@pytest.mark.parametrize("walk", WALKS)
 @pytest.mark.parametrize("fillers", [0, 400])
 @pytest.mark.parametrize("page", [1, 2, 3])
-def test_a_directory_search_alone_lists_what_a_plain_scan_lists_in_order(client, team_user, page, fillers, monkeypatch):
+def test_a_directory_search_alone_lists_what_a_plain_scan_lists_in_order(
+    client, team_user, page, fillers, walk, monkeypatch
+):
+    monkeypatch.setattr(search, "WALK", walk)
     add_fillers(fillers)
     for number in range(7):
         organization = OrganizationFactory(name=f"Partner {7 - number:02}")
@@ -200,8 +207,10 @@ def test_a_directory_search_alone_lists_what_a_plain_scan_lists_in_order(client,
 
 
 @pytest.mark.parametrize("text", ["sam", "Samaritan", "bridge", "pont", "AI", "nothing"])
+@pytest.mark.parametrize("walk", WALKS)
 @pytest.mark.parametrize("fillers", [0, 400])
-def test_global_search_lists_what_a_plain_scan_lists_in_order(text, fillers):
+def test_global_search_lists_what_a_plain_scan_lists_in_order(text, fillers, walk, monkeypatch):
+    monkeypatch.setattr(search, "WALK", walk)
     add_fillers(fillers)
     names = ["Sama", "Samasource", "Bridge AI", "Old Sama", "Pont Inc", "Zeta"]
     organizations = {name: OrganizationFactory(name=name) for name in names}
@@ -302,7 +311,9 @@ def test_a_directory_search_with_a_no_filter_keeps_the_filter(client, team_user)
     assert [o.name for o in response.context["object_list"]] == [quiet.name]
 
 
-def test_a_broad_directory_search_says_more_than_the_cap_and_pages_to_its_end(client, team_user, monkeypatch):
+@pytest.mark.parametrize("walk", WALKS)
+def test_a_broad_directory_search_says_more_than_the_cap_and_pages_to_its_end(client, team_user, walk, monkeypatch):
+    monkeypatch.setattr(search, "WALK", walk)
     monkeypatch.setattr(BoundedPaginator, "cap", 3)
     monkeypatch.setattr(OrganizationListView, "paginate_by", 2)
     for name in ("Sama E", "Sama A", "Sama D", "Sama B", "Sama C"):
@@ -318,3 +329,4 @@ def test_a_broad_directory_search_says_more_than_the_cap_and_pages_to_its_end(cl
     # Prevents counting all 3,300 matches of a broad text at scale: the count stops past the cap and past
     # the page shown, which is all the page says.
     assert [page.context["paginator"].count for page in pages] == [4, 5, 5]
+
