@@ -330,3 +330,21 @@ def test_a_broad_directory_search_says_more_than_the_cap_and_pages_to_its_end(cl
     # the page shown, which is all the page says.
     assert [page.context["paginator"].count for page in pages] == [4, 5, 5]
 
+
+@pytest.mark.django_db(transaction=True)
+def test_flush_pending_merges_what_separate_writes_left_in_pieces():
+    for number in range(6):
+        OrganizationFactory(name=f"Partner {number}")  # each in its own transaction
+    if connection.vendor == "sqlite":
+        # FTS5 keeps a segment per transaction and a match reads them all: the load leaves them merged in one.
+        def segments():
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT count(DISTINCT segid) FROM partners_organization_fts_idx")
+                return cursor.fetchone()[0]
+
+        assert segments() > 1
+        search.flush_pending()
+        assert segments() == 1
+    else:
+        search.flush_pending()
+    assert found("partner") == [f"Partner {number}" for number in range(6)]
