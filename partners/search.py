@@ -119,14 +119,19 @@ def _pg_create_names(cursor):
     _pg_drop_names_triggers(cursor)
     for trigger, (_table, when, function) in _NAMES_TRIGGERS.items():
         cursor.execute(f"CREATE TRIGGER {trigger} {when} EXECUTE FUNCTION {function}()")
+    # Stored in name order (and kept so by CLUSTER after bulk loads, see flush_pending): the partners whose
+    # names start with a text lie together, and sorting a broad text's 3,300 matches visits 41 pages of the
+    # table instead of 1,115 (4 ms -> 0.7 ms at scale L).
     cursor.execute(f"INSERT INTO {NAMES} (id, name, archived_at, text, collaborating) "
                    f"SELECT id, name, archived_at, {_NAMES_TEXT.format(p='o.')}, {_COLLABORATING.format(p='o.')} "
-                   "FROM partners_organization AS o")
+                   "FROM partners_organization AS o ORDER BY name, id")
     cursor.execute(f"CREATE INDEX {NAMES}_trgm ON {NAMES} USING gin (text gin_trgm_ops)")
     cursor.execute(f"CREATE INDEX {NAMES}_collaborating ON {NAMES} USING gin (text gin_trgm_ops) WHERE collaborating")
-    # The active partners in name order with their names: a broad text's first page walks it and checks each
-    # name there (see organization_page), where the trigram index would hand over all 3,300 matches to sort.
-    cursor.execute(f"CREATE INDEX {NAMES}_by_name ON {NAMES} (name, id) INCLUDE (text) WHERE archived_at IS NULL")
+    # The partners in name order with their names: a broad text's page walks it and checks each name there
+    # (``_pg_by_name``), where the trigram index would hand over all 3,300 matches to sort. Not partial, so
+    # that the table can be clustered on it.
+    cursor.execute(f"CREATE INDEX {NAMES}_by_name ON {NAMES} (name, id) INCLUDE (text, archived_at)")
+    cursor.execute(f"ALTER TABLE {NAMES} CLUSTER ON {NAMES}_by_name")
     cursor.execute(f"ANALYZE {NAMES}")
 
 
@@ -198,7 +203,7 @@ def flush_pending(using=None):
 
     PostgreSQL: rows written in bulk wait in each GIN index's pending list, which every search reads in
     full until VACUUM merges it; a search right after loading 300,000 contacts would pay for that on every
-    query. SQLite: FTS5 writes each batch as a segment of its own and a match reads every segment; merging
+    query. And the names table is put back in name order (see ``_pg_create_names``). SQLite: FTS5 writes each batch as a segment of its own and a match reads every segment; merging
     them into one made a broad match at scale L a fifth faster (1.4 s for the three tables).
     """
     from django.db import connections
@@ -217,6 +222,9 @@ def flush_pending(using=None):
                 cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [f"{table}_trgm_{number}"])
         for index in (f"{NAMES}_trgm", f"{NAMES}_collaborating"):
             cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [index])
+        # Partners written in bulk were appended in the order they came: back in name order.
+        cursor.execute(f"CLUSTER {NAMES}")
+        cursor.execute(f"ANALYZE {NAMES}")
 
 
 def drop_index(using=None):
