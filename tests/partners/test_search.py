@@ -169,7 +169,7 @@ def test_directory_and_global_search_use_the_index(client, team_user, django_ass
 def add_fillers(count):
     """``count`` active partners matching none of the texts searched here.
 
-    With 400 of them a text matches fewer than one partner in 40, and SQLite sorts its matches instead of
+    With 400 of them a text matches fewer than one partner in 20, and SQLite sorts its matches instead of
     walking the names in order (``search._SQLITE_BY_NAME``): the tests take both ways.
     """
     Organization.objects.bulk_create(
