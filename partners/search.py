@@ -268,11 +268,22 @@ def _pg_matching(expressions, text):
     return conditions, [_like(text)] * len(expressions)
 
 
-def _pg_named(text, columns="id", where=None):
-    """PostgreSQL: ``columns`` of the organizations whose name, French name or acronym contains ``text``
-    (and ``where`` holds)."""
+def _pg_named(text, where=None):
+    """PostgreSQL: the ids of the organizations whose name, French name or acronym contains ``text`` (and
+    ``where`` holds)."""
     condition = f"{where} AND text LIKE UPPER(%s)" if where else "text LIKE UPPER(%s)"
-    return f"SELECT {columns} FROM {NAMES} WHERE {condition}", [_like(text)]
+    return f"SELECT id FROM {NAMES} WHERE {condition}", [_like(text)]
+
+
+def _sqlite_match(table, text, columns=None):
+    """SQLite: the rowids of ``table``'s rows matching ``text`` in ``columns`` of its FTS5 table (all if None)."""
+    return f"SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH %s", [_phrase(text, columns)]
+
+
+def _sqlite_by_contact(text):
+    """SQLite: the organizations of the contacts whose name or email contains ``text``."""
+    contacts, params = _sqlite_match("partners_contact", text, ["first_name", "last_name", "email"])
+    return f"SELECT organization_id FROM partners_contact WHERE id IN ({contacts})", params
 
 
 def organization_ids(text):
@@ -283,11 +294,9 @@ def organization_ids(text):
     and removing duplicates first sorted a broad text's 3,300 ids for nothing.
     """
     if connection.vendor == "sqlite":
-        sql = ("SELECT rowid FROM partners_organization_fts WHERE partners_organization_fts MATCH %s "
-               "UNION ALL SELECT organization_id FROM partners_contact WHERE id IN "
-               "(SELECT rowid FROM partners_contact_fts WHERE partners_contact_fts MATCH %s)")
-        return RawSQL(sql, [_phrase(text),
-                            _phrase(text, ["first_name", "last_name", "email"])])
+        names, name_params = _sqlite_match("partners_organization", text)
+        by_contact, contact_params = _sqlite_by_contact(text)
+        return RawSQL(f"{names} UNION ALL {by_contact}", name_params + contact_params)
     by_name, name_params = _pg_named(text)
     by_contact, contact_params = _pg_matching(["first_name", "last_name", "email"], text)
     sql = f"{by_name} UNION ALL SELECT organization_id FROM partners_contact WHERE {by_contact}"
@@ -297,8 +306,7 @@ def organization_ids(text):
 def contact_ids(text):
     """SQL for the ids of contacts whose full name, email or title contains ``text``."""
     if connection.vendor == "sqlite":
-        return RawSQL("SELECT rowid FROM partners_contact_fts WHERE partners_contact_fts MATCH %s",
-                      [_phrase(text, ["full_name", "email", "title"])])
+        return RawSQL(*_sqlite_match("partners_contact", text, ["full_name", "email", "title"]))
     where, params = _pg_matching(["first_name || ' ' || last_name", "email", "title"], text)
     return RawSQL(f"SELECT id FROM partners_contact WHERE {where}", params)
 
@@ -307,10 +315,11 @@ def collaboration_ids(text):
     """SQL for the ids of collaborations whose title or summary, or a partner's name, French name or acronym,
     contains ``text`` (an id may come twice, as in ``organization_ids``)."""
     if connection.vendor == "sqlite":
-        sql = ("SELECT rowid FROM partners_collaboration_fts WHERE partners_collaboration_fts MATCH %s UNION ALL "
-               "SELECT collaboration_id FROM partners_collaborationpartner WHERE organization_id IN "
-               "(SELECT rowid FROM partners_organization_fts WHERE partners_organization_fts MATCH %s)")
-        return RawSQL(sql, [_phrase(text), _phrase(text)])
+        own, own_params = _sqlite_match("partners_collaboration", text)
+        names, name_params = _sqlite_match("partners_organization", text)
+        sql = (f"{own} UNION ALL SELECT collaboration_id FROM partners_collaborationpartner "
+               f"WHERE organization_id IN ({names})")
+        return RawSQL(sql, own_params + name_params)
     own, own_params = _pg_matching(["title", "summary"], text)
     partners, partner_params = _pg_partnered(text)
     return RawSQL(f"SELECT id FROM partners_collaboration WHERE {own} UNION ALL {partners}", own_params + partner_params)
@@ -353,20 +362,19 @@ def first_ids(text, limit):
                f"SELECT id FROM partners_collaboration WHERE {own} UNION {partners})) ORDER BY title, id LIMIT %s)")
         params += [*own_params, *partner_params, limit]
     else:
+        names, name_params = _sqlite_match("partners_organization", text)
+        by_contact, contact_params = _sqlite_by_contact(text)
         ctes, organizations, by_name_params = _sqlite_by_name(0, limit)
+        own, own_params = _sqlite_match("partners_collaboration", text)
         sql = (
-            "WITH by_name AS MATERIALIZED (SELECT rowid AS id FROM partners_organization_fts "
-            "WHERE partners_organization_fts MATCH %s), "
-            "named AS MATERIALIZED (SELECT id FROM by_name UNION ALL SELECT organization_id FROM partners_contact "
-            "WHERE id IN (SELECT rowid FROM partners_contact_fts WHERE partners_contact_fts MATCH %s)), "
+            f"WITH by_name(id) AS MATERIALIZED ({names}), "
+            f"named(id) AS MATERIALIZED (SELECT id FROM by_name UNION ALL {by_contact}), "
             f"{ctes} SELECT 1, id FROM ({organizations}) "
-            "UNION ALL SELECT 2, id FROM (SELECT id FROM partners_collaboration WHERE id IN ("
-            "SELECT rowid FROM partners_collaboration_fts WHERE partners_collaboration_fts MATCH %s UNION ALL "
+            f"UNION ALL SELECT 2, id FROM (SELECT id FROM partners_collaboration WHERE id IN ({own} UNION ALL "
             "SELECT collaboration_id FROM partners_collaborationpartner WHERE organization_id IN (SELECT id FROM by_name)"
             ") ORDER BY title, id LIMIT %s)"
         )
-        params = [_phrase(text), _phrase(text, ["first_name", "last_name", "email"]), *by_name_params,
-                  _phrase(text), limit]
+        params = [*name_params, *contact_params, *by_name_params, *own_params, limit]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
