@@ -11,6 +11,7 @@ from django.forms.utils import pretty_name
 from django.http import QueryDict
 from django.utils.functional import lazy
 from django.utils.translation import get_language, gettext_lazy as _
+from django_filters.constants import EMPTY_VALUES
 from django_filters.fields import ModelChoiceField
 
 from . import search
@@ -131,11 +132,36 @@ class FilterSet(django_filters.FilterSet):
 
 
 class OrderingFilter(django_filters.OrderingFilter):
-    """django-filter's sort choices, with "… (descending)" translated when shown.
+    """django-filter's sort choices, with "… (descending)" translated when shown, in one order on every
+    database.
 
     django-filter formats those labels when the FilterSet class is made, in the language of that
-    moment: French pages said "Name (descending)".
+    moment: French pages said "Name (descending)". The databases disagree on where an empty value goes
+    (PostgreSQL last when ascending, SQLite first): in the ``nullable`` fields it counts as the earliest
+    (a partner never contacted is the coldest). Rows with equal values come in any order, so a later page
+    could repeat or skip one: ``tie_breakers`` settle them.
     """
+
+    def __init__(self, *args, nullable=(), tie_breakers=(), **kwargs):
+        self.nullable = nullable
+        self.tie_breakers = tie_breakers
+        super().__init__(*args, **kwargs)
+
+    def get_ordering_value(self, param):
+        value = super().get_ordering_value(param)
+        field = value.lstrip("-")
+        # Only where a value can be empty: on a column that cannot, NULLS FIRST/LAST would keep both
+        # databases from reading its index in order.
+        if field not in self.nullable:
+            return value
+        return F(field).desc(nulls_last=True) if value.startswith("-") else F(field).asc(nulls_first=True)
+
+    def filter(self, qs, value):
+        qs = super().filter(qs, value)
+        if value in EMPTY_VALUES:
+            return qs
+        chosen = {self.param_map.get(param.lstrip("-")) for param in value}
+        return qs.order_by(*qs.query.order_by, *(field for field in self.tie_breakers if field not in chosen))
 
     def build_choices(self, fields, labels):
         descending = lazy(lambda label: self.descending_fmt % label, str)
@@ -198,6 +224,8 @@ class OrganizationFilter(FilterSet):
             ("last_interaction_on", "last_interaction"),
             ("interaction_count", "interactions"),
         ],
+        nullable=("partner_since", "last_interaction_on"),
+        tie_breakers=("name", "pk"),
         field_labels={
             "name": _("Name"),
             "kind": _("Kind"),

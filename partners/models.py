@@ -163,6 +163,13 @@ class OrganizationQuerySet(ArchivableQuerySet):
         """Organizations with no interaction on or after ``day`` (never contacted included)."""
         return self.exclude(Exists(Interaction.objects.filter(organization=OuterRef("pk"), occurred_on__gte=day)))
 
+    def coldest_first(self):
+        """Ordered by the last interaction (``with_engagement``), never contacted first, then by name.
+
+        Explicitly: PostgreSQL would put the never contacted last and SQLite first.
+        """
+        return self.order_by(F("last_interaction_on").asc(nulls_first=True), "name", "pk")
+
     def contacted_after(self, day):
         """Organizations with an interaction after ``day``."""
         return self.filter(Exists(Interaction.objects.filter(organization=OuterRef("pk"), occurred_on__gt=day)))

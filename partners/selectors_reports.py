@@ -286,7 +286,7 @@ def cooling_partners(scope):
         .not_contacted_since(since)
         .with_engagement()
         .select_related("relationship_owner")
-        .order_by("last_interaction_on", "name")
+        .coldest_first()
     )
 
 

@@ -28,7 +28,7 @@ class HomeView(RoleRequiredMixin, TemplateView):
             .partners()
             .not_contacted_since(cooling_since)
             .with_engagement()
-            .order_by("last_interaction_on", "name")
+            .coldest_first()
         )
         return super().get_context_data(
             today=today,

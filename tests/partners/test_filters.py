@@ -83,6 +83,30 @@ def test_sorting_by_last_interaction_needs_the_engagement_annotation():
     assert [o.name for o in qs] == ["Second", "First"]
 
 
+@pytest.mark.parametrize("sort, expected", [
+    ("last_interaction", ["Empty", "Early", "Late"]),
+    ("-last_interaction", ["Late", "Early", "Empty"]),
+    ("partner_since", ["Empty", "Early", "Late"]),
+    ("-partner_since", ["Late", "Early", "Empty"]),
+])
+def test_an_empty_value_sorts_as_the_earliest_on_every_database(sort, expected):
+    # PostgreSQL puts NULL last when ascending and SQLite first: the directory must not depend on which runs.
+    OrganizationFactory(name="Empty", partner_since=None)
+    InteractionFactory(organization=OrganizationFactory(name="Early", partner_since=2010), occurred_on=datetime.date(2020, 1, 1))
+    InteractionFactory(organization=OrganizationFactory(name="Late", partner_since=2020), occurred_on=datetime.date(2026, 1, 1))
+    qs = OrganizationFilter({"sort": sort}, queryset=Organization.objects.with_engagement()).qs
+    assert [o.name for o in qs] == expected
+
+
+@pytest.mark.parametrize("sort", ["kind", "-status", "last_interaction", "-interactions"])
+def test_equal_values_come_by_name_so_pages_neither_repeat_nor_skip(sort):
+    for name in ["Delta", "alpha", "Charlie", "Bravo", "Echo"]:
+        OrganizationFactory(name=name, kind=Organization.Kind.INDUSTRY, status=Organization.Status.PARTNER)
+    qs = OrganizationFilter({"sort": sort}, queryset=Organization.objects.with_engagement()).qs
+    pages = [[o.name for o in qs[start:start + 2]] for start in (0, 2, 4)]
+    assert sum(pages, []) == [o.name for o in Organization.objects.order_by("name", "pk")]
+
+
 def test_an_invalid_value_is_reported_not_raised():
     filterset = OrganizationFilter({"partner_since_from": "soon"}, queryset=Organization.objects.all())
     assert not filterset.is_valid()

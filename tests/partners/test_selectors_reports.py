@@ -189,6 +189,10 @@ def test_agreements_ending_and_cooling_partners_use_n_days():
     assert [a.organization.name for a in reports.agreements_ending(scope)] == ["Quiet"]
     assert [o.name for o in reports.cooling_partners(scope)] == ["Quiet"]
     assert [o.name for o in reports.cooling_partners(scope_for(days=60))] == []
+    OrganizationFactory(name="Silent")
+    InteractionFactory(organization=OrganizationFactory(name="Quieter"), occurred_on=TODAY - datetime.timedelta(days=90))
+    # Longest silent first on either database: never contacted, then the oldest last interaction.
+    assert [o.name for o in reports.cooling_partners(scope)] == ["Silent", "Quieter", "Quiet"]
 
 
 def test_headline_figures_put_live_counts_beside_the_stated_ones():

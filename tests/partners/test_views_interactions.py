@@ -127,6 +127,17 @@ def test_home_groups_my_follow_ups_and_lists_cooling_partners_and_renewals(clien
     assert list(context["upcoming_fairs"]) == [fair]
 
 
+def test_home_lists_never_contacted_partners_first_then_the_coldest(client, team_user):
+    # As the directory's "last interaction" sort does, whichever database runs (they put NULL apart).
+    today = timezone.localdate()
+    for name, days in [("Cold", 120), ("Colder", 400)]:
+        InteractionFactory(organization=OrganizationFactory(name=name), occurred_on=today - datetime.timedelta(days=days))
+    InteractionFactory(organization=OrganizationFactory(name="Warm"), occurred_on=today - datetime.timedelta(days=10))
+    OrganizationFactory(name="Never")
+    client.force_login(team_user)
+    assert [o.name for o in client.get(reverse("partners:home")).context["cooling"]] == ["Never", "Colder", "Cold"]
+
+
 def test_home_query_count_is_constant(client, team_user, django_assert_max_num_queries):
     # Guards against a query per follow-up or per cooling partner.
     today = timezone.localdate()
