@@ -14,7 +14,7 @@ class AgreementQuerySet(models.QuerySet):
         """Agreements still in force whose end date falls between ``start`` and ``end``, soonest first."""
         return self.filter(
             end_on__gte=start, end_on__lte=end, status__in=[Agreement.Status.ACTIVE, Agreement.Status.DRAFT]
-        ).order_by("end_on")
+        ).order_by("end_on", "pk")
 
 
 class Agreement(Tracked, Versioned):
@@ -53,6 +53,9 @@ class Agreement(Tracked, Versioned):
         ordering = ["organization__name", "-start_year", "-start_on"]
         verbose_name = _("agreement")
         verbose_name_plural = _("agreements")
+        # "Agreements ending soon" (the home page, the renewals report) reads a range of end dates in
+        # order and stops at its tenth: without the index, every agreement (35,000 at scale L, 8 ms).
+        indexes = [models.Index(fields=["end_on"], name="agreement_end_on")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(start_on__isnull=True) | Q(end_on__isnull=True) | Q(end_on__gte=models.F("start_on")),
