@@ -58,6 +58,7 @@ def served(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
     env.update(
         DATABASE_URL=f"sqlite:///{tmp_path / 'serve.sqlite3'}",
+        DJANGO_STATIC_ROOT=str(tmp_path / "static"),
         SERVE_BIND=f"127.0.0.1:{port}",
         SERVE_WORKERS="1",
         PY=sys.executable,
@@ -82,8 +83,10 @@ def served(tmp_path):
         process.wait(timeout=30)
 
 
-def test_bin_serve_runs_gunicorn_with_collected_compressed_static_files(served):
+def test_bin_serve_runs_gunicorn_with_collected_compressed_static_files(served, tmp_path):
     port, log = served
+    # Collected into DJANGO_STATIC_ROOT, not the checkout's staticfiles/ that another suite may be serving.
+    assert (tmp_path / "static" / "staticfiles.json").is_file(), log.read_text()
     health, body = get(port, "/healthz")
     assert (health.status, body) == (200, b'{"status": "ok"}'), log.read_text()
 
