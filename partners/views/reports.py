@@ -5,6 +5,9 @@ from functools import cached_property
 from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.utils import timezone
+from django.utils.formats import localize
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, TemplateView, View
 
@@ -21,17 +24,20 @@ REPORT_PERMISSIONS = ("partners.view_organization", "partners.view_interaction",
 LIST_LIMIT = 500
 
 
-def _shown(value):
-    """A partner list cell as (text or number, whether it is a number): ISO dates, a dash for nothing known.
+def _cell(value):
+    """A partner list cell as HTML: ISO dates, a dash for nothing known, numbers aligned right.
 
-    The values are the downloads' (``exports.partner_values``); building the cells here rather than with a
-    template include per cell saves the page a quarter of a second for 500 rows.
+    The values are the downloads' (``exports.partner_values``). A row's cells are one string written here:
+    a template include per cell cost the page a quarter of a second for 500 rows, and a template loop over
+    the cells still 0.2 s more than this at scale L.
     """
     if value is None or value == "":
-        return "—", False
+        return "<td>—</td>"
     if isinstance(value, datetime.date):
-        return value.isoformat(), False
-    return value, isinstance(value, int)
+        return f"<td>{value.isoformat()}</td>"
+    if isinstance(value, int):
+        return f'<td class="num">{conditional_escape(localize(value))}</td>'
+    return f"<td>{conditional_escape(value)}</td>"
 
 
 class ReportScopeMixin:
@@ -93,7 +99,7 @@ class ReportView(RoleRequiredMixin, ReportScopeMixin, TemplateView):
         partner_rows = list(reports.partner_rows(scope)[: LIST_LIMIT + 1])
         values = exports.partner_values(self.columns)
         for organization in partner_rows:
-            organization.report_cells = [_shown(value) for value in values(organization)]
+            organization.report_cells = mark_safe("".join(_cell(value) for value in values(organization)))
         # Thousands of collaborations at scale: the page shows the first ones, the download has them all.
         collaborations = list(reports.collaborations_with_partners(scope)[: LIST_LIMIT + 1])
         context.update(
